@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy, contentSecurityPolicyMeta } from './src/main/electron/content-security-policy';
+
+/**
+ * Writes the one CSP into the built index.html, pinning each entry script by its SHA-384 (and adding the
+ * matching `integrity` attribute). Done after the files are written so the hash covers the final bytes.
+ * In `serve` (npm start) the dev server rewrites scripts and needs its HMR socket, so only there the
+ * policy uses 'self' and lets connect-src reach the local dev origin; the built app never does (tested).
+ */
+function contentSecurityPolicyPlugin(): Plugin {
+  let outDir = '';
+  return {
+    name: 'safehouse-csp',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, context) {
+        if (context.server) {
+          const devPolicy = contentSecurityPolicy
+            .replace("connect-src 'none'", 'connect-src ws://localhost:* http://localhost:*')
+            .replace("; frame-ancestors 'none'", '');
+          return html.replace('%CONTENT_SECURITY_POLICY%', devPolicy);
+        }
+        return html;
+      },
+    },
+    writeBundle() {
+      const indexFile = resolve(outDir, 'index.html');
+      let html = readFileSync(indexFile, 'utf8');
+      const hashes: string[] = [];
+      html = html.replace(/<script type="module" crossorigin src="\.\/([^"]+)"><\/script>/g, (tag, file: string) => {
+        const hash = `sha384-${createHash('sha384').update(readFileSync(resolve(outDir, file))).digest('base64')}`;
+        hashes.push(hash);
+        return tag.replace(' src=', ` integrity="${hash}" src=`);
+      });
+      if (hashes.length === 0) throw new Error('safehouse-csp: no entry script found in index.html');
+      writeFileSync(indexFile, html.replace('%CONTENT_SECURITY_POLICY%', contentSecurityPolicyMeta(hashes)));
+    },
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/electron/main.ts'),
+          cli: resolve(__dirname, 'src/main/cli/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    // A sandboxed preload cannot require() packages, so everything it uses is bundled into it.
+    build: {
+      externalizeDeps: false,
+      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [contentSecurityPolicyPlugin()],
+    build: {
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      // Inline assets would need data: script/style sources; everything stays a separate 'self' file.
+      assetsInlineLimit: 0,
+    },
+  },
+});

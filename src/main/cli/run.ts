@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { createSafehouse, type Safehouse } from '../core/app';
+import { type CliIo, exitCodes, UsageError } from './cli-io';
+import type { Command } from './command';
+import { vaultCommands } from './vault-commands';
+
+export const commands: Command[] = [...vaultCommands];
+
+function helpText(version: string): string {
+  const width = Math.max(...commands.map((command) => command.words.join(' ').length));
+  const lines = commands.map((command) => `  ${command.words.join(' ').padEnd(width)}  ${command.summary}`);
+  return [
+    `safehouse ${version}: encrypted, sanitized offload of sensitive footage`,
+    '',
+    'Usage: safehouse <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command that opens a vault takes --vault DIR. The passphrase is asked for on the terminal, or read',
+    'from the environment variable you name with --passphrase-env NAME. It is never taken as a flag value.',
+    '',
+    'Options: --help, --version; add --help after a command for its usage.',
+    '',
+  ].join('\n');
+}
+
+/** Finds the command whose words match the start of argv, longest first ("export master" before "export"). */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  const sorted = [...commands].sort((a, b) => b.words.length - a.words.length);
+  for (const command of sorted) {
+    if (command.words.every((word, index) => argv[index] === word)) return { command, rest: argv.slice(command.words.length) };
+  }
+  return null;
+}
+
+/** Runs the CLI and returns its exit code. Never calls process.exit, so tests can run it in-process. */
+export async function runCli(argv: string[], io: CliIo, options: { version: string; safehouse?: Safehouse }): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(helpText(options.version));
+    return first === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`${options.version}\n`);
+    return exitCodes.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr(`safehouse: unknown command "${first}". Run "safehouse --help" for the list of commands.\n`);
+    return exitCodes.usage;
+  }
+  const { command, rest } = found;
+  const safehouse = options.safehouse ?? createSafehouse({ version: options.version });
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (parsed.values.help) {
+      io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
+      return exitCodes.ok;
+    }
+    const limits = command.positionals ?? { min: 0, max: 0 };
+    if (parsed.positionals.length < limits.min || parsed.positionals.length > limits.max) {
+      throw new UsageError(`wrong number of arguments.\nUsage: ${command.usage}`);
+    }
+    return await command.run({
+      io,
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+      safehouse,
+      json: (parsed.values as Record<string, unknown>)['json'] === true,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`safehouse ${command.words.join(' ')}: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`safehouse ${command.words.join(' ')}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
+      return exitCodes.usage;
+    }
+    throw error;
+  } finally {
+    if (!options.safehouse) await safehouse.close();
+  }
+}

@@ -1,0 +1,127 @@
+import type { z } from 'zod';
+import { calls, isCallName, type Calls, type CallName, type CallOutput, type EventName, type EventPayload } from '../../shared/api';
+import { SafehouseError, ok, toErrorShape, type Result } from '../../shared/errors';
+import type { AppInfo, VaultStatus, VaultSummary } from '../../shared/model';
+import { EventHub } from './events';
+import { findMediaTools } from './media/media-tools';
+import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
+import { listCards, listClips, getClip, safetyCounts } from './ingest/clip-queries';
+import { scanCardForPreview } from './ingest/card-preview';
+
+export interface SafehouseOptions {
+  /** App version shown in the UI and `--version`. */
+  version?: string;
+  /** Native folder picker; absent in the CLI and in tests unless a test provides one. */
+  chooseFolder?: (purpose: 'card' | 'vault' | 'export') => Promise<string | null>;
+  /** Default idle time before the vault locks itself. */
+  autoLockMinutes?: number | null;
+}
+
+type Handler<K extends CallName> = (input: z.output<Calls[K]['input']>) => Promise<CallOutput<K>>;
+type Handlers = { [K in CallName]: Handler<K> };
+
+export interface Safehouse {
+  /** Validates `input` against the contract, runs the call, and never throws: failures become results. */
+  call<K extends CallName>(name: K, input: unknown): Promise<Result<CallOutput<K>>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /** Locks the vault and releases files; the facade can be used again afterwards. */
+  close(): Promise<void>;
+}
+
+/** The one facade over the core: Electron IPC, the CLI and the browser tests all go through `call`. */
+export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
+  const hub = new EventHub();
+  let vault: UnlockedVault | null = null;
+  let lockedDir: string | null = null;
+  let autoLockMinutes: number | null = options.autoLockMinutes === undefined ? 15 : options.autoLockMinutes;
+
+  const requireVault = (): UnlockedVault => {
+    if (!vault || vault.isLocked()) throw new SafehouseError('VAULT_LOCKED');
+    vault.touch();
+    return vault;
+  };
+
+  const summarize = (unlocked: UnlockedVault): VaultSummary => ({
+    id: unlocked.info.id,
+    kind: unlocked.info.kind,
+    dir: unlocked.info.dir,
+    canOpen: { ...unlocked.info.canOpen },
+    autoLockMinutes,
+  });
+
+  const adopt = (unlocked: UnlockedVault): VaultSummary => {
+    vault?.lock();
+    vault = unlocked;
+    lockedDir = unlocked.info.dir;
+    unlocked.setAutoLock(autoLockMinutes === null ? null : autoLockMinutes * 60_000, () => {
+      hub.emit('vault.locked', { reason: 'idle' });
+    });
+    return summarize(unlocked);
+  };
+
+  const handlers: Handlers = {
+    'app.info': async (): Promise<AppInfo> => {
+      let mediaTools: AppInfo['mediaTools'];
+      try {
+        await findMediaTools();
+        mediaTools = { available: true };
+      } catch (error) {
+        mediaTools = { available: false, message: toErrorShape(error).message };
+      }
+      return { name: 'Safehouse', version: options.version ?? '0.0.0', mediaTools };
+    },
+    'vault.status': async (): Promise<VaultStatus> => {
+      if (vault && !vault.isLocked()) return { state: 'unlocked', vault: summarize(vault) };
+      return lockedDir ? { state: 'locked', dir: lockedDir } : { state: 'none' };
+    },
+    'vault.create': async ({ dir, passphrase, kind }) => adopt(await createVault(dir, passphrase, { kind })),
+    'vault.unlock': async ({ dir, passphrase }) => adopt(await unlockVault(dir, passphrase)),
+    'vault.lock': async () => {
+      if (vault && !vault.isLocked()) {
+        vault.lock();
+        hub.emit('vault.locked', { reason: 'manual' });
+      }
+      vault = null;
+      return lockedDir ? { state: 'locked', dir: lockedDir } : { state: 'none' };
+    },
+    'vault.setAutoLock': async ({ minutes }) => {
+      const unlocked = requireVault();
+      autoLockMinutes = minutes;
+      return adopt(unlocked);
+    },
+    'dialog.chooseFolder': async ({ purpose }) => {
+      if (!options.chooseFolder) return { path: null };
+      return { path: await options.chooseFolder(purpose) };
+    },
+    'card.scan': async ({ path }) => {
+      requireVault();
+      return scanCardForPreview(path);
+    },
+    'cards.list': async () => listCards(requireVault()),
+    'clips.list': async () => listClips(requireVault()),
+    'clip.get': async ({ id }) => getClip(requireVault(), id),
+    'safety.summary': async () => safetyCounts(requireVault()),
+  };
+
+  return {
+    async call(name, input) {
+      if (!isCallName(name)) return { ok: false, error: toErrorShape(new SafehouseError('UNKNOWN_CALL')) };
+      const parsed = calls[name].input.safeParse(input);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
+        return { ok: false, error: { code: 'INVALID_INPUT', message: `The request was malformed (${detail.join('; ')}).` } };
+      }
+      try {
+        const handler = handlers[name] as (input: unknown) => Promise<CallOutput<typeof name>>;
+        return ok(await handler(parsed.data));
+      } catch (error) {
+        return { ok: false, error: toErrorShape(error) };
+      }
+    },
+    on: (name, listener) => hub.on(name, listener),
+    async close() {
+      vault?.lock();
+      vault = null;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import type { VaultStatus } from '../../shared/model';
+import { callCore, onCoreEvent } from './safehouse';
+import { VaultScreen } from './screens/VaultScreen';
+import { OffloadScreen } from './screens/OffloadScreen';
+import { LibraryScreen } from './screens/LibraryScreen';
+import { SubjectsScreen } from './screens/SubjectsScreen';
+import { SafetyScreen } from './screens/SafetyScreen';
+import { ExportScreen } from './screens/ExportScreen';
+import { VaultBadge } from './components/VaultBadge';
+
+const screens = [
+  { id: 'offload', label: 'Offload', role: 'Crew', Component: OffloadScreen },
+  { id: 'library', label: 'Library', role: 'Everyone', Component: LibraryScreen },
+  { id: 'subjects', label: 'Subjects', role: 'Producer', Component: SubjectsScreen },
+  { id: 'safety', label: 'Safety', role: 'Producer', Component: SafetyScreen },
+  { id: 'export', label: 'Export', role: 'Editor', Component: ExportScreen },
+] as const;
+
+type ScreenId = (typeof screens)[number]['id'];
+
+export function App() {
+  const [status, setStatus] = useState<VaultStatus | null>(null);
+  const [screen, setScreen] = useState<ScreenId>('offload');
+
+  useEffect(() => {
+    void callCore('vault.status', {}).then((result) => setStatus(result.ok ? result.value : { state: 'none' }));
+    return onCoreEvent('vault.locked', () => {
+      void callCore('vault.status', {}).then((result) => result.ok && setStatus(result.value));
+    });
+  }, []);
+
+  if (status === null) return <main className="loading" aria-busy="true">Opening Safehouse…</main>;
+
+  if (status.state !== 'unlocked') {
+    return <VaultScreen status={status} onUnlocked={(vault) => setStatus({ state: 'unlocked', vault })} />;
+  }
+
+  const active = screens.find((entry) => entry.id === screen) ?? screens[0];
+  const lock = async () => {
+    const result = await callCore('vault.lock', {});
+    if (result.ok) setStatus(result.value);
+  };
+
+  return (
+    <div className="app-frame">
+      <aside className="sidebar">
+        <div className="brand">Safehouse</div>
+        <nav aria-label="Main">
+          <ul>
+            {screens.map((entry) => (
+              <li key={entry.id}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={entry.id === active.id ? 'page' : undefined}
+                  onClick={() => setScreen(entry.id)}
+                >
+                  <span className="nav-label">{entry.label}</span>
+                  <span className="nav-role">{entry.role}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <VaultBadge vault={status.vault} onLock={lock} />
+      </aside>
+      <main className="content" aria-labelledby="screen-title">
+        <h1 id="screen-title">{active.label}</h1>
+        <active.Component />
+      </main>
+    </div>
+  );
+}

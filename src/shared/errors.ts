@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every failure the core can report, with the sentence a person sees. Codes are stable (the CLI's --json
+ * output and the UI switch on them); messages say what happened and what to do next.
+ */
+export const errorMessages = {
+  INVALID_INPUT: 'The request was malformed.',
+  FORBIDDEN_SENDER: 'This request did not come from the Safehouse window and was refused.',
+  UNKNOWN_CALL: 'Safehouse does not know this request.',
+  VAULT_NOT_FOUND: 'No Safehouse vault was found in this folder. Check the path, or create a vault with `safehouse init`.',
+  VAULT_EXISTS: 'This folder already holds files. Choose an empty folder for a new vault.',
+  VAULT_CORRUPT: 'The vault header (vault.json) is damaged or was altered. Restore it from a backup.',
+  VAULT_UNSAFE_PARAMETERS: 'The vault asks for key-derivation settings outside the safe range. It may have been tampered with; it was not opened.',
+  VAULT_LOCKED: 'The vault is locked. Unlock it with the passphrase first.',
+  WRONG_PASSPHRASE: 'That passphrase does not open this vault. Nothing was changed; try again.',
+  WEAK_PASSPHRASE: 'That passphrase is too short. Use at least 12 characters, ideally several unrelated words.',
+  KEY_CLASS_UNAVAILABLE: 'This vault cannot open that kind of data here (it is sealed to HQ only).',
+  INTEGRITY: 'A vault object failed its integrity check: it is damaged or was tampered with. Nothing from it was used.',
+  RECIPIENT_CARD_INVALID: 'This recipient card is damaged or altered (its fingerprint does not match its keys). Ask the sender for the card again and compare the fingerprint aloud.',
+  OBJECT_NOT_FOUND: 'A vault object is missing. Run a verification and restore the vault from a backup.',
+  DISK_FULL: 'The disk is full. Free some space and run the same command again: finished work is kept.',
+  FFMPEG_MISSING: 'ffmpeg/ffprobe were not found. Install them (for example `apt-get install ffmpeg`) and try again.',
+  NOT_MEDIA: 'This file is not readable audio or video (it is empty, truncated or not a media file). It was not imported; copy it again from the card or check it on the camera.',
+  CANNOT_SANITIZE: 'This file type cannot be cleaned safely; it was stored encrypted and quarantined for review.',
+  SANITIZE_FAILED: 'Removing the metadata from this file failed, so it was not imported as clean. It was stored encrypted and quarantined for review.',
+  SOURCE_NOT_FOUND: 'The card folder was not found or cannot be read.',
+  NOT_FOUND: 'That item does not exist in this vault.',
+  NOT_SAFE: 'This is not safe to do yet.',
+  INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
+} as const;
+
+export type ErrorCode = keyof typeof errorMessages;
+
+export const errorCodeSchema = z.enum(Object.keys(errorMessages) as [ErrorCode, ...ErrorCode[]]);
+
+export interface SafehouseErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Thrown inside the core; converted to `{ ok: false, error }` at the contract boundary. */
+export class SafehouseError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? errorMessages[code], options);
+    this.name = 'SafehouseError';
+    this.code = code;
+  }
+  toJSON(): SafehouseErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SafehouseErrorShape };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+/** Turns anything thrown into a result a person can read; unknown errors never leak internals. */
+export function toErrorShape(error: unknown): SafehouseErrorShape {
+  if (error instanceof SafehouseError) return error.toJSON();
+  const errno = (error as { code?: unknown } | null)?.code;
+  if (errno === 'ENOSPC') return { code: 'DISK_FULL', message: errorMessages.DISK_FULL };
+  return { code: 'INTERNAL', message: errorMessages.INTERNAL };
+}

@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSafehouse, type Safehouse } from '../../src/main/core/app';
+import { axeViolations, openApp, type AppPage } from './harness';
+
+/** The app frame in a real browser against the real core: create a vault, then visit every screen. */
+describe('app shell in Chromium', () => {
+  let base: string;
+  let safehouse: Safehouse;
+  let app: AppPage;
+
+  beforeAll(async () => {
+    base = await mkdtemp(path.join(os.tmpdir(), 'safehouse-e2e-shell-'));
+    safehouse = createSafehouse({ version: 'e2e' });
+    app = await openApp(safehouse);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await safehouse?.close();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it('starts at the vault screen and explains a wrong confirmation', async () => {
+    const { page } = app;
+    await page.getByRole('tab', { name: 'Create a vault' }).click();
+    await page.getByLabel('Vault folder').fill(path.join(base, 'vault'));
+    await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByLabel('Type it again').fill('correct horse battery stapler');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('differ');
+    await app.screenshot('vault-create');
+  });
+
+  it('creates a vault and shows what it can open', async () => {
+    const { page } = app;
+    await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByLabel('Type it again').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const badge = page.getByRole('region', { name: 'Vault' });
+    await expect.poll(() => badge.textContent()).toContain('Opens masters');
+  });
+
+  const screens = [
+    { name: 'Offload', empty: 'No card yet' },
+    { name: 'Library', empty: 'The library is empty' },
+    { name: 'Subjects', empty: 'No subjects recorded' },
+    { name: 'Safety', empty: 'Nothing to check yet' },
+    { name: 'Export', empty: 'No cleared clips to export' },
+  ];
+
+  for (const screen of screens) {
+    it(`shows the ${screen.name} screen with an honest empty state`, async () => {
+      const { page } = app;
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${screen.name}`) }).click();
+      await expect.poll(() => page.locator('#screen-title').textContent()).toBe(screen.name);
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain(screen.empty);
+      await app.screenshot(`screen-${screen.name.toLowerCase()}`);
+      const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious).toEqual([]);
+    });
+  }
+
+  it('locks the vault and returns to the unlock screen', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Lock vault' }).click();
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
+    await page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase at all');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not open this vault');
+    await app.screenshot('vault-wrong-passphrase');
+  });
+
+  it('ran without console errors (CSP allowed the pinned bundle)', () => {
+    expect(app.consoleErrors).toEqual([]);
+  });
+});
