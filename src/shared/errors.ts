@@ -25,6 +25,7 @@ export const errorMessages = {
   CANNOT_SANITIZE: 'This file type cannot be cleaned safely; it was stored encrypted and quarantined for review.',
   SANITIZE_FAILED: 'Removing the metadata from this file failed, so it was not imported as clean. It was stored encrypted and quarantined for review.',
   SOURCE_NOT_FOUND: 'The card folder was not found or cannot be read.',
+  VAULT_BUSY: 'Another Safehouse process is writing to this vault. Wait for it to finish, then try again.',
   NOT_FOUND: 'That item does not exist in this vault.',
   NOT_SAFE: 'This is not safe to do yet.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { SafehouseError } from '../../../shared/errors';
+import type { ClassKeyPair, KeyClass } from './keys';
+import {
+  ABYTES, CHUNK_SIZE, FRAME_SIZE, ObjectOpener, ObjectSealer, headerLength, integrity, parseHeader,
+  type ParsedHeader,
+} from './object-format';
+import { sodiumSync } from './sodium';
+
+/**
+ * Object files on disk: objects/<first 2 hex>/<32 hex id>, written through staging/<id>.part.
+ *
+ * Crash safety: a writer fills staging/, fsyncs the file, renames it into objects/ and fsyncs the
+ * directory, so an object in objects/ is always complete; whatever is left in staging/ after a crash is
+ * garbage (discardStaging). Files are created 0600: ciphertext, but nobody else's business.
+ */
+
+export interface ObjectWriter {
+  /** Buffers into 64 KiB chunks; each full chunk is encrypted as soon as more data follows it. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. */
+  commit(): Promise<{ id: string; plainSize: number }>;
+  /** Removes the staging file; nothing reaches objects/. */
+  abort(): Promise<void>;
+}
+
+export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
+
+const ID_RE = /^[0-9a-f]{32}$/;
+const OUT_BUFFER = 1024 * 1024;
+
+export function newObjectId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Directory fsync makes the rename durable on POSIX; Windows cannot open directories for this.
+  if (process.platform === 'win32') return;
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readExactly(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<Buffer> {
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) throw integrity('truncated object');
+    got += bytesRead;
+  }
+  return buf.subarray(0, length);
+}
+
+export class ObjectStore {
+  readonly objectsDir: string;
+  readonly stagingDir: string;
+  private readonly active = new Set<string>();
+
+  constructor(readonly dir: string, private readonly guard: () => void) {
+    this.objectsDir = path.join(dir, 'objects');
+    this.stagingDir = path.join(dir, 'staging');
+  }
+
+  pathFor(id: string): string {
+    // The id is validated before it becomes a path: no traversal through a crafted id.
+    if (!ID_RE.test(id)) throw new SafehouseError('OBJECT_NOT_FOUND');
+    return path.join(this.objectsDir, id.slice(0, 2), id);
+  }
+
+  async createWriter(cls: KeyClass, recipients: Uint8Array[], meta: Record<string, unknown>): Promise<ObjectWriter> {
+    this.guard();
+    const id = newObjectId();
+    const staging = path.join(this.stagingDir, `${id}.part`);
+    await fs.mkdir(this.stagingDir, { recursive: true, mode: 0o700 });
+    const sealer = new ObjectSealer(cls, id, recipients, meta);
+    const fh = await fs.open(staging, 'wx', 0o600);
+    this.active.add(staging);
+    const pending = Buffer.alloc(CHUNK_SIZE);
+    let pendingLen = 0;
+    const out = Buffer.allocUnsafe(OUT_BUFFER + FRAME_SIZE);
+    let outLen = 0;
+    let plainSize = 0;
+    let position = 0;
+    let state: 'open' | 'done' = 'open';
+    let chain: Promise<unknown> = Promise.resolve();
+
+    const writeOut = async (bytes: Uint8Array): Promise<void> => {
+      let at = 0;
+      while (at < bytes.length) {
+        const { bytesWritten } = await fh.write(bytes, at, bytes.length - at, position);
+        at += bytesWritten;
+        position += bytesWritten;
+      }
+    };
+    const flush = async (): Promise<void> => {
+      if (outLen > 0) await writeOut(out.subarray(0, outLen));
+      outLen = 0;
+    };
+    const emit = async (ct: Uint8Array): Promise<void> => {
+      if (outLen + ct.length > out.length) await flush();
+      out.set(ct, outLen);
+      outLen += ct.length;
+    };
+    const cleanup = async (): Promise<void> => {
+      state = 'done';
+      pending.fill(0); // plaintext
+      this.active.delete(staging);
+      await fh.close().catch(() => undefined);
+      await fs.rm(staging, { force: true });
+    };
+    // Serialise calls so a caller that forgets to await cannot interleave chunks.
+    const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+      const next = chain.then(fn);
+      chain = next.catch(() => undefined);
+      return next;
+    };
+    const checkOpen = (): void => {
+      if (state !== 'open') throw new Error('object writer already committed or aborted');
+      try {
+        this.guard();
+      } catch (error) {
+        void serial(cleanup);
+        throw error;
+      }
+    };
+
+    await writeOut(sealer.prefix);
+
+    return {
+      write: (chunk) =>
+        serial(async () => {
+          checkOpen();
+          let at = 0;
+          while (at < chunk.length) {
+            if (pendingLen === CHUNK_SIZE) {
+              // Only now do we know this full chunk is not the last one.
+              await emit(sealer.push(pending, false));
+              pendingLen = 0;
+            }
+            const n = Math.min(CHUNK_SIZE - pendingLen, chunk.length - at);
+            pending.set(chunk.subarray(at, at + n), pendingLen);
+            pendingLen += n;
+            at += n;
+          }
+          plainSize += chunk.length;
+        }),
+      commit: () =>
+        serial(async () => {
+          checkOpen();
+          try {
+            await emit(sealer.push(pending.subarray(0, pendingLen), true));
+            await flush();
+            await fh.sync();
+            await fh.close();
+            const finalPath = this.pathFor(id);
+            await fs.mkdir(path.dirname(finalPath), { recursive: true, mode: 0o700 });
+            await fs.rename(staging, finalPath);
+            await fsyncDir(path.dirname(finalPath));
+            state = 'done';
+            pending.fill(0);
+            this.active.delete(staging);
+            return { id, plainSize };
+          } catch (error) {
+            await cleanup();
+            throw error;
+          }
+        }),
+      abort: () => serial(async () => {
+        if (state === 'open') await cleanup();
+      }),
+    };
+  }
+
+  /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
+  async open(id: string, keyPairFor: KeyPairFor): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
+    this.guard();
+    const file = this.pathFor(id);
+    let fh: FileHandle;
+    try {
+      fh = await fs.open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SafehouseError('OBJECT_NOT_FOUND');
+      throw error;
+    }
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    };
+    try {
+      const { size } = await fh.stat();
+      const small = Buffer.alloc(12);
+      const hlen = headerLength(await readExactly(fh, small, 12, 0));
+      const header = parseHeader(Buffer.from(await readExactly(fh, Buffer.alloc(hlen), hlen, 0)));
+      // Swap/rename defence: the MAC'd id must be this file's name.
+      if (header.id !== id) throw integrity('object id does not match its file name');
+      const opener = new ObjectOpener(header, keyPairFor(header.cls));
+      const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
+      const meta = opener.openMeta(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
+      const start = hlen + 4 + metaLen;
+      const guard = this.guard;
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        try {
+          const frame = Buffer.allocUnsafe(FRAME_SIZE);
+          let at = start;
+          while (!opener.done) {
+            guard();
+            const n = Math.min(FRAME_SIZE, size - at);
+            if (n < ABYTES) throw integrity('stream ends without TAG_FINAL');
+            const { data, final } = opener.openChunk(await readExactly(fh, frame, n, at), size - at - n);
+            at += n;
+            if (final) {
+              // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
+              const probe = await fh.read(small, 0, 1, at);
+              if (probe.bytesRead !== 0) {
+                sodiumSync().memzero(data);
+                throw integrity('bytes after TAG_FINAL');
+              }
+            }
+            yield data;
+          }
+        } finally {
+          await close();
+        }
+      }
+      return { header, meta, contentBytes: size - start, chunks: chunks(), close };
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const file = this.pathFor(id);
+    try {
+      await fs.unlink(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SafehouseError('OBJECT_NOT_FOUND');
+      throw error;
+    }
+    await fsyncDir(path.dirname(file));
+  }
+
+  async list(): Promise<string[]> {
+    const ids: string[] = [];
+    const shards = await fs.readdir(this.objectsDir).catch(() => [] as string[]);
+    for (const shard of shards.sort()) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of (await fs.readdir(path.join(this.objectsDir, shard)).catch(() => [] as string[])).sort()) {
+        if (ID_RE.test(name) && name.startsWith(shard)) ids.push(name);
+      }
+    }
+    return ids;
+  }
+
+  /** Removes partial writes left by a crash; never touches a writer still open in this process. */
+  async discardStaging(): Promise<number> {
+    const names = await fs.readdir(this.stagingDir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.stagingDir, name);
+      if (this.active.has(file)) continue;
+      await fs.rm(file, { force: true, recursive: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Writers currently open in this process (their staging files are protected from discardStaging). */
+  activeCount(): number {
+    return this.active.size;
+  }
+}

@@ -1,0 +1,102 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SafehouseError } from '../../../shared/errors';
+import { DEFAULT_KDF, KDF_ALG, SALT_BYTES, assertSafeKdfParams, assertStrongPassphrase, deriveKek, type KdfParams } from './kdf';
+import { KEY_CLASSES, b64, newClassKeyPair, newSigningKey, wrapSecret, type ClassKeyPair, type KeyClass } from './keys';
+import { sealBytes } from './object-format';
+import { publicKeyFromCard, readRecipientCard, type RecipientCard } from './recipients';
+import { loadSodium } from './sodium';
+import { readVaultHeader, signVaultHeader, writeVaultHeader } from './vault-file';
+import { VAULT_FILE, VAULT_FORMAT, VAULT_FORMAT_VERSION, type UnsignedVaultHeader } from './vault-header';
+import { VaultSession, unwrapAll, type UnlockedVault, type VaultKind } from './vault-session';
+
+/**
+ * The vault's public API: create, detect, unlock. Format: docs/vault-format.md. Design: DESIGN.md "The vault".
+ */
+
+export type { KeyClass } from './keys';
+export type { ObjectWriter } from './object-store';
+export { fingerprintWords, readRecipientCard, type RecipientCard } from './recipients';
+export { secretBuffersForTest, type UnlockedVault, type VaultInfo, type VaultKind } from './vault-session';
+
+export interface CreateVaultOptions {
+  kind?: VaultKind;
+  /** Required for a field vault: HQ's card with at least master and identity keys. */
+  hqRecipientCard?: RecipientCard;
+  /** Argon2id limits; refused below MODERATE or above the ceiling (see kdf.ts). */
+  kdf?: KdfParams;
+}
+
+export async function isVault(dir: string): Promise<boolean> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(path.join(dir, VAULT_FILE), 'utf8')) as { format?: unknown };
+    return parsed.format === VAULT_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+export async function createVault(dir: string, passphrase: string, options: CreateVaultOptions = {}): Promise<UnlockedVault> {
+  assertStrongPassphrase(passphrase);
+  const kdf = options.kdf ?? DEFAULT_KDF;
+  assertSafeKdfParams(kdf);
+  const kind = options.kind ?? 'normal';
+  const hq = options.hqRecipientCard ? readRecipientCard(JSON.stringify(options.hqRecipientCard)) : undefined;
+  if (kind === 'field' && (!hq?.keys.master || !hq.keys.identity)) {
+    throw new SafehouseError('INVALID_INPUT', 'A field vault needs HQ’s recipient card with master and identity keys.');
+  }
+  const existing = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    if (error.code === 'ENOTDIR') throw new SafehouseError('VAULT_EXISTS');
+    throw error;
+  });
+  if (existing.length > 0) throw new SafehouseError('VAULT_EXISTS');
+
+  const sodium = await loadSodium();
+  await fs.mkdir(path.join(dir, 'objects'), { recursive: true, mode: 0o700 });
+  await fs.mkdir(path.join(dir, 'staging'), { recursive: true, mode: 0o700 });
+  const id = Buffer.from(sodium.randombytes_buf(16)).toString('hex');
+  const salt = sodium.randombytes_buf(SALT_BYTES);
+  const kek = await deriveKek(passphrase, salt, kdf);
+  try {
+    const signing = newSigningKey();
+    const classes: Partial<Record<KeyClass, ClassKeyPair>> = {};
+    const keys = {} as UnsignedVaultHeader['keys'];
+    for (const cls of KEY_CLASSES) {
+      if (kind === 'field' && cls !== 'proxy' && hq) {
+        // Field vault: HQ's public key only. The secret never exists on this laptop.
+        keys[cls] = { publicKey: b64.encode(publicKeyFromCard(hq, cls)) };
+        continue;
+      }
+      const pair = newClassKeyPair();
+      classes[cls] = pair;
+      keys[cls] = { publicKey: b64.encode(pair.publicKey), wrapped: b64.encode(wrapSecret(kek, id, cls, pair.privateKey)) };
+    }
+    const proxyPublic = b64.decode(keys.proxy.publicKey);
+    const recipients: UnsignedVaultHeader['recipients'] = { master: [], proxy: [], identity: [] };
+    if (kind === 'field' && hq?.keys.proxy) {
+      recipients.proxy.push({ publicKey: hq.keys.proxy, label: b64.encode(sealBytes('proxy', [proxyPublic], new TextEncoder().encode('HQ'))) });
+    }
+    const unsigned: UnsignedVaultHeader = {
+      format: VAULT_FORMAT,
+      version: VAULT_FORMAT_VERSION,
+      id,
+      kind,
+      createdAt: new Date().toISOString(),
+      kdf: { alg: KDF_ALG, opsLimit: kdf.opsLimit, memLimit: kdf.memLimit, salt: b64.encode(salt) },
+      keys,
+      signing: { publicKey: b64.encode(signing.publicKey), wrapped: b64.encode(wrapSecret(kek, id, 'signing', signing.seed)) },
+      recipients,
+    };
+    const header = signVaultHeader(unsigned, signing);
+    await writeVaultHeader(dir, header);
+    return new VaultSession(dir, header, { classes, signing });
+  } finally {
+    sodium.memzero(kek);
+  }
+}
+
+export async function unlockVault(dir: string, passphrase: string): Promise<UnlockedVault> {
+  const header = await readVaultHeader(dir);
+  return new VaultSession(dir, header, await unwrapAll(header, passphrase));
+}
