@@ -1,0 +1,139 @@
+import exifr from 'exifr';
+import { StreamingMatcher } from './byte-matcher';
+import type { MediaTools } from './media-tools';
+import { probeStream } from './probe';
+import type { ProbeResult } from './ffprobe-parse';
+import { cleanStill } from './still-clean';
+import { EXIFR_ALL } from './still-scan';
+
+export interface ProofResult {
+  clean: boolean;
+  problems: string[];
+}
+
+export interface ProverOptions {
+  needles: readonly Buffer[];
+  kind: 'video' | 'audio' | 'still';
+  /** For stills: extension, so the structural re-clean check knows the format. */
+  ext?: string;
+  /** Bytes of the head kept for ffprobe (the fragmented MP4 moov is at the start). */
+  headBytes?: number;
+}
+
+export interface CleanlinessProver {
+  push(chunk: Buffer): void;
+  finish(): Promise<ProofResult>;
+}
+
+// Location markers that must never appear, whatever the scan found (long enough not to match by chance).
+const MARKERS = ['com.apple.quicktime.location', 'exif:GPS', 'GPSLatitude', 'GPSLongitude', 'latitude', 'longitude'];
+// Still-only structural markers: EXIF/XMP/IPTC headers (the EXIF GPS IFD cannot exist without the Exif header).
+const STILL_MARKERS = ['Exif\0\0', 'http://ns.adobe.com/xap/1.0/', 'Photoshop 3.0\0', '<x:xmpmeta'];
+
+const ALLOWED_FORMAT_TAGS = new Set(['major_brand', 'minor_version', 'compatible_brands']);
+const ALLOWED_STREAM_TAGS: Record<string, (v: string) => boolean> = {
+  language: (v) => /^[a-z]{3}$/.test(v),
+  handler_name: (v) => v === 'VideoHandler' || v === 'SoundHandler',
+  vendor_id: (v) => v === '[0][0][0][0]',
+};
+
+const IHDR_FIELDS = new Set(['ImageWidth', 'ImageHeight', 'BitDepth', 'ColorType', 'Compression', 'Filter', 'Interlace']);
+
+/** Runs of digits/signs/dots that look like an ISO 6709 position or a high-precision decimal degree. */
+const NUMERIC = new Uint8Array(256);
+for (const c of '0123456789+-.') NUMERIC[c.charCodeAt(0)] = 1;
+const ISO6709_RUN = /[+-]\d{2}\.\d{2,}[+-]\d{3}\.\d{2,}/;
+const DEGREE_RUN = /(?:^|[^\d])[+-]?\d{1,3}\.\d{5,}(?![\d])/;
+
+function checkProbe(probe: ProbeResult, problems: string[]): void {
+  if (probe.streams.length === 0) problems.push('the output has no audio or video stream');
+  for (const s of probe.streams) {
+    if (s.type !== 'video' && s.type !== 'audio') problems.push(`stream ${s.index} is ${s.type}, only audio and video are allowed`);
+    if (s.attachedPic) problems.push(`stream ${s.index} is an attached picture`);
+    for (const [k, v] of Object.entries(s.tags)) {
+      if (!ALLOWED_STREAM_TAGS[k]?.(v)) problems.push(`stream ${s.index} carries the tag "${k}"`);
+    }
+  }
+  for (const k of Object.keys(probe.tags)) if (!ALLOWED_FORMAT_TAGS.has(k)) problems.push(`the container carries the tag "${k}"`);
+  if (probe.chapters.length > 0) problems.push('the output has chapters');
+  if (probe.programs.some((p) => Object.keys(p.tags).length > 0)) problems.push('the output has program tags');
+}
+
+/**
+ * Proves sanitized bytes clean while they stream past (before they are committed): none of the scan's
+ * values in any notation, no generic location markers, and — by ffprobe on the head (audio/video) or exifr
+ * plus a structural re-clean (stills) — no streams or tags outside a tiny allow-list. Memory stays bounded:
+ * the DFA state, a short numeric run, and the head (stills are small and already in memory).
+ */
+export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions): CleanlinessProver {
+  const markers = [...MARKERS, ...(opts.kind === 'still' ? STILL_MARKERS : [])].map((m) => Buffer.from(m, 'latin1'));
+  const matcher = new StreamingMatcher([...opts.needles, ...markers]);
+  const headLimit = opts.kind === 'still' ? Number.MAX_SAFE_INTEGER : (opts.headBytes ?? 4 * 1024 * 1024);
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let total = 0;
+  let run = '';
+  const numericHits: string[] = [];
+  const checkRun = () => {
+    if (run.length >= 8 && numericHits.length < 10 && (ISO6709_RUN.test(run) || DEGREE_RUN.test(run))) numericHits.push(`byte ${total}`);
+    run = '';
+  };
+  return {
+    push(chunk: Buffer) {
+      matcher.push(chunk);
+      // Numeric runs: track start/length only; text is built just for runs long enough to matter.
+      let start = run ? 0 : -1;
+      for (let i = 0; i < chunk.length; i += 1) {
+        if (NUMERIC[chunk[i] as number] === 1) {
+          if (start < 0) start = i;
+        } else if (start >= 0) {
+          if (run || i - start >= 8) {
+            run += chunk.toString('latin1', start, Math.min(i, start + 64));
+            checkRun();
+          }
+          start = -1;
+        }
+      }
+      if (start >= 0) run = (run + chunk.toString('latin1', start, Math.min(chunk.length, start + 64))).slice(0, 64);
+      total += chunk.length;
+      if (headLen < headLimit) {
+        const part = chunk.subarray(0, Math.min(chunk.length, headLimit - headLen));
+        head.push(Buffer.from(part)); // copy: the caller may reuse its buffer
+        headLen += part.length;
+      }
+    },
+    async finish() {
+      checkRun();
+      const problems: string[] = [];
+      const needleCount = opts.needles.length;
+      for (const m of matcher.matches) {
+        // Never echo the value itself: problems end up in logs and the CLI output.
+        if (m.needle < needleCount) problems.push(`value #${m.needle + 1} found by the metadata scan is still present at byte ${m.offset}`);
+        else problems.push(`a location marker is present at byte ${m.offset}`);
+      }
+      for (const where of numericHits) problems.push(`a coordinate-like number is present near ${where}`);
+      const bytes = Buffer.concat(head);
+      if (total === 0) problems.push('the output is empty');
+      else if (opts.kind === 'still') {
+        const meta = (await exifr.parse(bytes, EXIFR_ALL).catch(() => undefined)) as Record<string, unknown> | undefined;
+        // exifr files PNG text chunks under "ihdr" next to the header's own numeric fields.
+        for (const [segment, fields] of Object.entries(meta ?? {})) {
+          const extra = segment === 'ihdr' ? Object.keys(fields as object).filter((k) => !IHDR_FIELDS.has(k)) : [segment];
+          if (segment !== 'jfif' && extra.length > 0) problems.push(`the image still has ${segment} metadata`);
+        }
+        try {
+          if (!cleanStill(bytes, opts.ext ?? '').equals(bytes)) problems.push('the image still has metadata segments');
+        } catch {
+          problems.push('the image structure could not be verified');
+        }
+      } else {
+        try {
+          checkProbe(await probeStream(tools, bytes), problems);
+        } catch {
+          problems.push('the output could not be read back as audio/video');
+        }
+      }
+      return { clean: problems.length === 0, problems };
+    },
+  };
+}

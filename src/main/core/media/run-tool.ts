@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+export interface ToolRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  /** Bytes (or a stream) written to the tool's stdin; the tool may stop reading early (EPIPE is expected). */
+  input?: Buffer | Readable;
+  timeoutMs?: number;
+  /** Stdout beyond this is discarded (counted as truncated) so a hostile file cannot exhaust memory. */
+  maxStdout?: number;
+}
+
+/**
+ * Runs a media tool with an argument vector (never a shell: card file names may contain anything) and
+ * collects bounded output. A timeout kills it, so a crafted file cannot hang the ingest.
+ */
+export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Promise<ToolRun & { truncated: boolean }> {
+  const { input, timeoutMs = 60_000, maxStdout = 64 * 1024 * 1024 } = opts;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let outLen = 0;
+    let truncated = false;
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout?.on('data', (c: Buffer) => {
+      if (outLen + c.length > maxStdout) {
+        truncated = true;
+        const room = maxStdout - outLen;
+        if (room > 0) out.push(c.subarray(0, room));
+        outLen = maxStdout;
+        return;
+      }
+      out.push(c);
+      outLen += c.length;
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      if (stderr.length < 16_384) stderr += c.toString('utf8');
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr, timedOut, truncated });
+    });
+    if (input && child.stdin) {
+      child.stdin.on('error', () => {}); // the tool may exit before reading everything; that is its answer
+      if (Buffer.isBuffer(input)) child.stdin.end(input);
+      else {
+        input.on('error', () => child.stdin?.destroy());
+        input.pipe(child.stdin);
+      }
+    }
+  });
+}
+
+/**
+ * ffmpeg/ffprobe treat "a:b" as a protocol and "-x" as an option; a `file:` URL of the absolute path
+ * makes every card name (leading dash, colon, newline, unicode) an ordinary local file.
+ */
+export function fileUrlArg(absPath: string): string {
+  return `file:${absPath}`;
+}
+
+/** Last meaningful line of a tool's stderr, for error messages (never includes the file name we passed). */
+export function lastLine(stderr: string, path?: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines[lines.length - 1] ?? '';
+  return path ? line.split(path).join('<file>') : line;
+}

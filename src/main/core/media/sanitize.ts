@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { SafehouseError } from '../../../shared/errors';
+import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
+import type { MediaTools } from './media-tools';
+import { fileUrlArg, lastLine } from './run-tool';
+
+export interface SanitizeOptions {
+  hasVideo: boolean;
+  hasAudio: boolean;
+  videoCodec?: string;
+  /** Codecs of the audio streams; PCM (recorders, some cameras) forces a MOV container. */
+  audioCodecs?: string[];
+  onProgress?: (sample: ProgressSample) => void;
+}
+
+export interface SanitizeRun {
+  /** Fragmented MP4/MOV bytes: pipe straight into the encryptor and the prover. */
+  output: Readable;
+  /** Resolves when ffmpeg exited cleanly; rejects SANITIZE_FAILED otherwise. */
+  done: Promise<void>;
+  kill(): void;
+  /** Emits 'progress' with ProgressSample. */
+  progress: EventEmitter;
+  container: 'mp4' | 'mov';
+}
+
+// Codecs the MP4 muxer takes as-is; anything else (PCM, ProRes, DV …) goes into MOV, which takes them all.
+const MP4_CODECS = new Set(['h264', 'hevc', 'av1', 'vp9', 'mpeg4', 'aac', 'mp3', 'ac3', 'eac3', 'opus', 'alac', 'flac']);
+
+/**
+ * SEI NAL units carry free-form user data (drones and some cameras write GPS there) and survive
+ * `-map_metadata -1`, so they are cut out of the bitstream: type 6 in H.264, prefix/suffix SEI 39/40 in HEVC.
+ */
+export function seiFilterFor(videoCodec: string | undefined): string | undefined {
+  if (videoCodec === 'h264') return 'filter_units=remove_types=6';
+  if (videoCodec === 'hevc') return 'filter_units=remove_types=39|40';
+  return undefined;
+}
+
+export function containerFor(opts: Pick<SanitizeOptions, 'hasVideo' | 'videoCodec' | 'audioCodecs'>): 'mp4' | 'mov' {
+  const codecs = [...(opts.hasVideo ? [opts.videoCodec] : []), ...(opts.audioCodecs ?? [undefined])];
+  return codecs.every((c) => c !== undefined && MP4_CODECS.has(c)) ? 'mp4' : 'mov';
+}
+
+/** The ffmpeg argument vector (exported so tests and reports can show exactly what was run). */
+export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[] {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3'];
+  args.push('-i', fileUrlArg(resolve(inputPath)));
+  // V (capital) = video that is not an attached picture: cover art / thumbnails are dropped. Only the first
+  // video stream is kept; extra ones on camera files are previews. All audio tracks are kept (multi-mic).
+  if (opts.hasVideo) args.push('-map', '0:V:0?');
+  if (opts.hasAudio) args.push('-map', '0:a?');
+  args.push('-c', 'copy');
+  const bsf = opts.hasVideo ? seiFilterFor(opts.videoCodec) : undefined;
+  if (bsf) args.push('-bsf:v', bsf);
+  // AAC from MPEG-TS (AVCHD) is ADTS-framed; MP4/MOV need raw AAC. Per output stream, since codecs may differ.
+  if (opts.hasAudio) opts.audioCodecs?.forEach((c, i) => c === 'aac' && args.push(`-bsf:a:${i}`, 'aac_adtstoasc'));
+  args.push(
+    '-map_metadata', '-1', '-map_metadata:s:v', '-1', '-map_metadata:s:a', '-1', '-map_chapters', '-1',
+    // bitexact: no "encoder=Lavf…" tag, zeroed vendor id and creation times.
+    '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
+    '-metadata:s:v', 'handler_name=VideoHandler', '-metadata:s:a', 'handler_name=SoundHandler',
+    '-write_tmcd', '0',
+    '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
+    '-f', containerFor(opts), 'pipe:1',
+  );
+  return args;
+}
+
+/**
+ * Re-muxes a source into clean fragmented MP4 (MOV when a codec needs it) on stdout: only audio and video,
+ * no container, stream or chapter metadata, no SEI, no timecode track, no re-encode. Audio-only input (WAV
+ * from recorders) becomes PCM in fragmented MOV: lossless and re-encode-free like the video path, and MOV
+ * has no home for bext/iXML/LIST-INFO; a WAV written to a pipe cannot carry valid sizes, and FLAC would
+ * re-encode and add a vendor string. Nothing is written to disk.
+ */
+export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeOptions): SanitizeRun {
+  if (!opts.hasVideo && !opts.hasAudio) throw new SafehouseError('CANNOT_SANITIZE');
+  const progress = new EventEmitter();
+  const child = spawn(tools.ffmpeg, sanitizeArgs(inputPath, opts), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const parser = createProgressParser((s) => {
+    progress.emit('progress', s);
+    opts.onProgress?.(s);
+  });
+  const progressPipe = child.stdio[3] as Readable | null;
+  progressPipe?.setEncoding('utf8');
+  progressPipe?.on('data', (t: string) => parser.push(t));
+  progressPipe?.on('error', () => {});
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    if (stderr.length < 16_384) stderr += c.toString('utf8');
+  });
+  let killed = false;
+  const done = new Promise<void>((res, rej) => {
+    child.on('error', (cause) => rej(new SafehouseError('FFMPEG_MISSING', undefined, { cause })));
+    child.on('close', (code, signal) => {
+      if (code === 0) return res();
+      const why = killed ? 'cancelled' : `ffmpeg exited ${code ?? signal}: ${lastLine(stderr, resolve(inputPath))}`;
+      rej(new SafehouseError('SANITIZE_FAILED', undefined, { cause: new Error(why) }));
+    });
+  });
+  done.catch(() => {}); // callers await it; this only prevents an unhandled rejection if they abort first
+  const output = child.stdout as Readable;
+  return {
+    output,
+    done,
+    progress,
+    container: containerFor(opts),
+    kill() {
+      killed = true;
+      child.kill('SIGKILL');
+    },
+  };
+}
