@@ -1,9 +1,9 @@
-import type { z } from 'zod';
-import { calls, isCallName, type Calls, type CallName, type CallOutput, type EventName, type EventPayload } from '../../shared/api';
+import { calls, isCallName, type CallName, type CallOutput, type EventName, type EventPayload } from '../../shared/api';
 import { SafehouseError, ok, toErrorShape, type Result } from '../../shared/errors';
 import type { AppInfo, VaultStatus, VaultSummary } from '../../shared/model';
+import type { CoreContext, Handler, HandlerMap } from './core-context';
 import { EventHub } from './events';
-import { findMediaTools } from './media/media-tools';
+import { findMediaTools, type MediaTools } from './media/media-tools';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
 import { listCards, listClips, getClip, safetyCounts } from './ingest/clip-queries';
 import { scanCardForPreview } from './ingest/card-preview';
@@ -17,7 +17,6 @@ export interface SafehouseOptions {
   autoLockMinutes?: number | null;
 }
 
-type Handler<K extends CallName> = (input: z.output<Calls[K]['input']>) => Promise<CallOutput<K>>;
 type Handlers = { [K in CallName]: Handler<K> };
 
 export interface Safehouse {
@@ -26,6 +25,22 @@ export interface Safehouse {
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
   /** Locks the vault and releases files; the facade can be used again afterwards. */
   close(): Promise<void>;
+}
+
+/** Each capability folder contributes the handlers for its calls. */
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [];
+
+function mergeHandlers(maps: HandlerMap[]): Handlers {
+  const merged: HandlerMap = {};
+  for (const map of maps) {
+    for (const name of Object.keys(map) as CallName[]) {
+      if (merged[name]) throw new Error(`two handlers for ${name}`);
+      (merged as Record<string, unknown>)[name] = map[name];
+    }
+  }
+  const missing = (Object.keys(calls) as CallName[]).filter((name) => !merged[name]);
+  if (missing.length > 0) throw new Error(`no handler for ${missing.join(', ')}`);
+  return merged as Handlers;
 }
 
 /** The one facade over the core: Electron IPC, the CLI and the browser tests all go through `call`. */
@@ -59,7 +74,21 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     return summarize(unlocked);
   };
 
-  const handlers: Handlers = {
+  let tools: Promise<MediaTools> | null = null;
+  const context: CoreContext = {
+    requireVault,
+    mediaTools: () => {
+      // Looked up once, but a failed lookup is retried so installing ffmpeg does not need a restart.
+      tools ??= findMediaTools().catch((error: unknown) => {
+        tools = null;
+        throw error;
+      });
+      return tools;
+    },
+    hub,
+  };
+
+  const coreHandlers: HandlerMap = {
     'app.info': async (): Promise<AppInfo> => {
       let mediaTools: AppInfo['mediaTools'];
       try {
@@ -102,6 +131,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'clip.get': async ({ id }) => getClip(requireVault(), id),
     'safety.summary': async () => safetyCounts(requireVault()),
   };
+  const handlers = mergeHandlers([coreHandlers, ...capabilityHandlers.map((make) => make(context))]);
 
   return {
     async call(name, input) {

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model';
+import type { Catalog, CatalogTx } from '../catalog';
+import type { KeyClass } from '../vault/vault';
+import type { UnlockedVault } from '../vault/vault';
+
+/**
+ * Catalog writes of the offload. A clip row appears only in the same transaction that records the objects
+ * it points at, and only after those objects were fsynced and renamed into objects/: a crash can leave an
+ * unrecorded object (removed on the next run) but never a row pointing at a missing object.
+ */
+export const newRecordId = (): string => randomBytes(12).toString('hex');
+
+export interface SourceHashes {
+  xxh64: string;
+  blake2b256: string;
+  /** BLAKE2b-256 of the bytes stored in the vault (the sanitized master, or the original when quarantined). */
+  storedBlake2b256: string;
+}
+
+export interface NewClip {
+  cardId: string;
+  kind: ClipKind;
+  status: Extract<ClipStatus, 'pending' | 'quarantined' | 'failed'>;
+  reason: string | null;
+  originalName: string;
+  fileFingerprint: string;
+  contentKey: string | null;
+  hashes: SourceHashes | null;
+  sizeBytes: number;
+  durationSeconds: number | null;
+  streams: StreamSummary[];
+  objects: { id: string; cls: KeyClass; plainSize: number; role: 'master' | 'report' }[];
+  summary: unknown;
+}
+
+export async function recordObjects(tx: CatalogTx, objects: NewClip['objects']): Promise<void> {
+  const now = new Date().toISOString();
+  for (const object of objects) {
+    await tx.run('INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, ?, ?, ?)', [object.id, object.cls, object.plainSize, now]);
+  }
+}
+
+/** Inserts the clip with the next free neutral code (C0001, C0002 …). Returns id and code. */
+export async function insertClip(vault: UnlockedVault, catalog: Catalog, clip: NewClip): Promise<{ id: string; code: string }> {
+  return catalog.transaction(async (tx) => {
+    await recordObjects(tx, clip.objects);
+    const last = await tx.get<{ code: string }>("SELECT code FROM clips ORDER BY CAST(substr(code, 2) AS INTEGER) DESC LIMIT 1");
+    const code = `C${String((last ? Number(last.code.slice(1)) : 0) + 1).padStart(4, '0')}`;
+    const id = newRecordId();
+    await tx.run(
+      `INSERT INTO clips (id, card_id, code, kind, status, reason, master_object_id, report_object_id, original_name_sealed,
+         file_fingerprint, content_key, hashes_sealed, summary_sealed, size, duration, streams_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        clip.cardId,
+        code,
+        clip.kind,
+        clip.status,
+        clip.reason,
+        clip.objects.find((object) => object.role === 'master')?.id ?? null,
+        clip.objects.find((object) => object.role === 'report')?.id ?? null,
+        Buffer.from(vault.sealValue('proxy', clip.originalName)),
+        clip.fileFingerprint,
+        clip.contentKey,
+        clip.hashes ? Buffer.from(vault.sealValue('proxy', JSON.stringify(clip.hashes))) : null,
+        Buffer.from(vault.sealValue('proxy', JSON.stringify(clip.summary))),
+        clip.sizeBytes,
+        clip.durationSeconds,
+        JSON.stringify(clip.streams),
+        new Date().toISOString(),
+      ],
+    );
+    return { id, code };
+  });
+}
+
+export interface ExistingClip {
+  id: string;
+  code: string;
+  status: ClipStatus;
+  reason: string | null;
+  master_object_id: string | null;
+  report_object_id: string | null;
+  hashes_sealed: Uint8Array | null;
+}
+
+export async function findClipByFingerprint(catalog: Catalog, fingerprint: string): Promise<ExistingClip | undefined> {
+  return catalog.get<ExistingClip>('SELECT * FROM clips WHERE file_fingerprint = ? ORDER BY created_at DESC LIMIT 1', [fingerprint]);
+}
+
+export async function findVerifiedByContent(catalog: Catalog, contentKey: string): Promise<ExistingClip | undefined> {
+  return catalog.get<ExistingClip>("SELECT * FROM clips WHERE content_key = ? AND status IN ('verified', 'quarantined') LIMIT 1", [contentKey]);
+}
+
+export async function setClipStatus(catalog: Catalog, id: string, status: ClipStatus, reason: string | null): Promise<void> {
+  await catalog.run('UPDATE clips SET status = ?, reason = ?, verified_at = ? WHERE id = ?', [
+    status,
+    reason,
+    status === 'verified' ? new Date().toISOString() : null,
+    id,
+  ]);
+}
+
+/** Removes a clip that must be redone (a failed earlier attempt) with its objects. */
+export async function forgetClip(vault: UnlockedVault, catalog: Catalog, clip: ExistingClip): Promise<void> {
+  const objectIds = [clip.master_object_id, clip.report_object_id].filter((id): id is string => id !== null);
+  await catalog.transaction(async (tx) => {
+    await tx.run('DELETE FROM clips WHERE id = ?', [clip.id]);
+    for (const id of objectIds) await tx.run('DELETE FROM objects WHERE id = ?', [id]);
+  });
+  for (const id of objectIds) await vault.deleteObject(id).catch(() => undefined);
+}
+
+/**
+ * After a crash: objects on disk that no catalog row records were renamed into place but never committed
+ * to the catalog. They hold nothing anyone can reach, so they are removed (under the ingest lock).
+ */
+export async function removeUnrecordedObjects(vault: UnlockedVault, catalog: Catalog): Promise<number> {
+  const recorded = new Set((await catalog.all<{ id: string }>('SELECT id FROM objects')).map((row) => row.id));
+  let removed = 0;
+  for (const id of await vault.listObjectIds()) {
+    if (!recorded.has(id)) {
+      await vault.deleteObject(id);
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+export async function findOrCreateCard(vault: UnlockedVault, catalog: Catalog, fingerprint: string, label: string): Promise<string> {
+  const existing = await catalog.get<{ id: string }>('SELECT id FROM cards WHERE fingerprint = ?', [fingerprint]);
+  if (existing) return existing.id;
+  const id = newRecordId();
+  await catalog.run('INSERT INTO cards (id, label_sealed, fingerprint, created_at) VALUES (?, ?, ?, ?)', [
+    id,
+    Buffer.from(vault.sealValue('proxy', label)),
+    fingerprint,
+    new Date().toISOString(),
+  ]);
+  return id;
+}
