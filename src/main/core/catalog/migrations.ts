@@ -89,6 +89,107 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'subjects, consent history, appearances, clip reviews, audit log',
+    // Pseudonyms and consent text are operational (sealed to proxy); real names, contacts, notes are sealed to
+    // identity, so a field vault cannot read them back. Protection and consent states are enums, safe in
+    // clear. Consent history and the audit log are append-only: triggers refuse UPDATE and DELETE so no code
+    // path (ours or a bug) can rewrite them; tampering with the file directly is what the hash chain catches.
+    up: `
+      CREATE TABLE subjects (
+        id TEXT PRIMARY KEY,
+        pseudonym_sealed BLOB NOT NULL,
+        identity_sealed BLOB,
+        protection_json TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE consents (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject_id TEXT NOT NULL REFERENCES subjects(id),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'given', 'conditional', 'withdrawn')),
+        scope_sealed BLOB,
+        recorded_by_sealed BLOB,
+        recorded_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX consents_by_subject ON consents(subject_id, seq);
+      CREATE TRIGGER consents_append_only_update BEFORE UPDATE ON consents
+        BEGIN SELECT RAISE(ABORT, 'consent history is append-only'); END;
+      CREATE TRIGGER consents_append_only_delete BEFORE DELETE ON consents
+        BEGIN SELECT RAISE(ABORT, 'consent history is append-only'); END;
+      CREATE TABLE subject_evidence (
+        id TEXT PRIMARY KEY,
+        subject_id TEXT NOT NULL REFERENCES subjects(id),
+        object_id TEXT NOT NULL REFERENCES objects(id),
+        kind TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE appearances (
+        id TEXT PRIMARY KEY,
+        subject_id TEXT NOT NULL REFERENCES subjects(id),
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        ranges_json TEXT NOT NULL DEFAULT '[]',
+        regions_json TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX appearances_by_clip ON appearances(clip_id);
+      CREATE INDEX appearances_by_subject ON appearances(subject_id);
+      CREATE TABLE clip_reviews (
+        clip_id TEXT PRIMARY KEY REFERENCES clips(id),
+        no_people INTEGER NOT NULL CHECK (no_people IN (0, 1)),
+        reviewed_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        sig TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    `,
+  },
+  {
+    version: 5,
+    name: 'proxies, exports',
+    // One current proxy per clip, with the fingerprint of the protection plan it was made under (a changed
+    // plan means a stale proxy). Exports are history: export_items keeps the proxy object id even after that
+    // proxy is replaced and deleted (no foreign key on it), so a later consent withdrawal can still list
+    // every export that held the subject. The recipient is a person's name: sealed.
+    up: `
+      CREATE TABLE proxies (
+        clip_id TEXT PRIMARY KEY,
+        object_id TEXT NOT NULL REFERENCES objects(id),
+        thumbs_object_id TEXT REFERENCES objects(id),
+        plan_fingerprint TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('full', 'regions', 'none')),
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE exports (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        recipient_sealed BLOB,
+        manifest_object_id TEXT REFERENCES objects(id)
+      ) STRICT;
+      CREATE TABLE export_items (
+        export_id TEXT NOT NULL REFERENCES exports(id),
+        clip_id TEXT NOT NULL,
+        proxy_object_id TEXT NOT NULL,
+        PRIMARY KEY (export_id, clip_id)
+      ) STRICT;
+      CREATE INDEX export_items_by_clip ON export_items(clip_id);
+      CREATE TRIGGER export_items_append_only_delete BEFORE DELETE ON export_items
+        BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
+      CREATE TRIGGER exports_append_only_delete BEFORE DELETE ON exports
+        BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -3,6 +3,8 @@ import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model'
 import type { Catalog, CatalogTx } from '../catalog';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
+import { hashFile } from './hashing';
+import type { LookupKeys } from './lookup-keys';
 
 /**
  * Catalog writes of the offload. A clip row appears only in the same transaction that records the objects
@@ -84,6 +86,7 @@ export interface ExistingClip {
   master_object_id: string | null;
   report_object_id: string | null;
   hashes_sealed: Uint8Array | null;
+  verified_at: string | null;
 }
 
 export async function findClipByFingerprint(catalog: Catalog, fingerprint: string): Promise<ExistingClip | undefined> {
@@ -91,16 +94,12 @@ export async function findClipByFingerprint(catalog: Catalog, fingerprint: strin
 }
 
 export async function findVerifiedByContent(catalog: Catalog, contentKey: string): Promise<ExistingClip | undefined> {
-  return catalog.get<ExistingClip>("SELECT * FROM clips WHERE content_key = ? AND status IN ('verified', 'quarantined') LIMIT 1", [contentKey]);
+  return catalog.get<ExistingClip>("SELECT * FROM clips WHERE content_key = ? AND verified_at IS NOT NULL LIMIT 1", [contentKey]);
 }
 
-export async function setClipStatus(catalog: Catalog, id: string, status: ClipStatus, reason: string | null): Promise<void> {
-  await catalog.run('UPDATE clips SET status = ?, reason = ?, verified_at = ? WHERE id = ?', [
-    status,
-    reason,
-    status === 'verified' ? new Date().toISOString() : null,
-    id,
-  ]);
+/** `verified` marks that the vault object was read back and matched (also for a quarantined original). */
+export async function setClipStatus(catalog: Catalog, id: string, status: ClipStatus, reason: string | null, verified: boolean): Promise<void> {
+  await catalog.run('UPDATE clips SET status = ?, reason = ?, verified_at = ? WHERE id = ?', [status, reason, verified ? new Date().toISOString() : null, id]);
 }
 
 /** Removes a clip that must be redone (a failed earlier attempt) with its objects. */
@@ -140,4 +139,42 @@ export async function findOrCreateCard(vault: UnlockedVault, catalog: Catalog, f
     new Date().toISOString(),
   ]);
   return id;
+}
+
+/** A clip that could not be stored at all still gets a row, so the library shows it with its reason. */
+export async function recordFailedClip(
+  vault: UnlockedVault,
+  catalog: Catalog,
+  failure: { cardId: string; clip: { kind: ClipKind; primary: { relPath: string; size: number } }; reason: string; fingerprint: string },
+): Promise<{ id: string; code: string }> {
+  return insertClip(vault, catalog, {
+    cardId: failure.cardId,
+    kind: failure.clip.kind,
+    status: 'failed',
+    reason: failure.reason,
+    originalName: failure.clip.primary.relPath,
+    fileFingerprint: failure.fingerprint,
+    contentKey: null,
+    hashes: null,
+    sizeBytes: failure.clip.primary.size,
+    durationSeconds: null,
+    streams: [],
+    objects: [],
+    summary: { findings: { location: 0, identity: 0, device: 0 }, fields: [], sidecarsLeftOnCard: [], proof: null, timecode: null },
+  });
+}
+
+/**
+ * Whether this card file is safely in the vault: stored and read back (verified, or a verified quarantined
+ * original), found by its place on the card or, failing that, by its content.
+ */
+export async function isClipInVault(
+  catalog: Catalog,
+  keys: LookupKeys,
+  clip: { primary: { relPath: string; size: number; mtimeMs: number; absPath: string } },
+): Promise<boolean> {
+  const byPlace = await findClipByFingerprint(catalog, keys.fileFingerprint(clip.primary.relPath, clip.primary.size, clip.primary.mtimeMs));
+  if (byPlace?.verified_at) return true;
+  const digest = await hashFile(clip.primary.absPath);
+  return Boolean(await findVerifiedByContent(catalog, keys.contentKey(digest.blake2b256)));
 }

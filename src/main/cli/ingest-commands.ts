@@ -1,0 +1,137 @@
+import type { IngestProgress, OffloadResult } from '../../shared/model';
+import { exitCodes, UsageError } from './cli-io';
+import { type Command, jsonOption, vaultOptions } from './command';
+import { printJson, reportFailure } from './output';
+import { unlockForCommand } from './vault-commands';
+
+const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+function progressLine(progress: IngestProgress): string {
+  const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 100;
+  const eta = progress.etaSeconds === null ? '' : `, ${progress.etaSeconds}s left`;
+  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file ?? ''}`;
+}
+
+function summaryText(result: OffloadResult): string {
+  const lines = result.results.map((entry) => {
+    const found = entry.findings.location + entry.findings.identity + entry.findings.device;
+    const removed = found > 0 ? `, removed ${entry.findings.location} location / ${entry.findings.identity} identity / ${entry.findings.device} device fields` : '';
+    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${JSON.stringify(entry.file)}${removed}${entry.reason ? `: ${entry.reason}` : ''}`;
+  });
+  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${JSON.stringify(entry.file)}: ${entry.reason}`);
+  const { verified, quarantined, failed, skipped } = result.counts;
+  lines.push(`${verified} verified, ${quarantined} quarantined, ${failed} failed, ${skipped} already in the vault.`);
+  lines.push(result.safeToWipe ? 'SAFE TO WIPE: every clip on this card is in the vault and was read back.' : 'NOT safe to wipe the card yet: fix the files above and run the same command again.');
+  return `${lines.join('\n')}\n`;
+}
+
+export const ingestCommands: Command[] = [
+  {
+    words: ['ingest'],
+    usage: 'safehouse ingest SOURCE --vault DIR [--label TEXT] [--no-proxies] [--passphrase-env NAME] [--json]',
+    summary: 'Offload a camera card: sanitize, prove clean, encrypt, verify. Resumable; a second run adds nothing.',
+    options: { ...vaultOptions, ...jsonOption, label: { type: 'string' }, 'no-proxies': { type: 'boolean' } },
+    positionals: { min: 1, max: 1 },
+    async run(context) {
+      const { io, json, safehouse, positionals, values } = context;
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      let lastFile: string | null = null;
+      const stop = safehouse.on('offload.progress', (progress) => {
+        if (json) io.stdout(`${JSON.stringify({ event: 'progress', ...progress })}\n`);
+        else if (progress.file !== lastFile || progress.step === 'done') {
+          lastFile = progress.file;
+          io.stderr(`${progressLine(progress)}\n`);
+        }
+      });
+      const label = values['label'];
+      const result = await safehouse.call('offload.start', { path: positionals[0]!, ...(typeof label === 'string' ? { label } : {}) });
+      stop();
+      if (!result.ok) return reportFailure(io, json, result);
+      if (json) {
+        for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);
+        io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined })}\n`);
+      } else io.stdout(summaryText(result.value));
+      const { failed, quarantined } = result.value.counts;
+      return failed + quarantined > 0 ? exitCodes.failed : exitCodes.ok;
+    },
+  },
+  {
+    words: ['clips'],
+    usage: 'safehouse clips --vault DIR [--passphrase-env NAME] [--json]',
+    summary: 'List every clip (video, audio, stills) with its status and reason.',
+    options: { ...vaultOptions, ...jsonOption },
+    async run(context) {
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await context.safehouse.call('clips.list', {});
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (context.json) printJson(context.io, result.value);
+      else {
+        for (const clip of result.value) {
+          context.io.stdout(`${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`);
+        }
+        if (result.value.length === 0) context.io.stdout('No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n');
+      }
+      return exitCodes.ok;
+    },
+  },
+  {
+    words: ['export', 'master'],
+    usage: 'safehouse export master --vault DIR --clip ID --out FILE [--passphrase-env NAME] [--json]',
+    summary: 'Write the decrypted, sanitized master of a verified clip as an ordinary file.',
+    options: { ...vaultOptions, ...jsonOption, clip: { type: 'string' }, out: { type: 'string' } },
+    async run(context) {
+      const clipId = context.values['clip'];
+      const out = context.values['out'];
+      if (typeof clipId !== 'string' || typeof out !== 'string') throw new UsageError('--clip ID and --out FILE are required.');
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await context.safehouse.call('export.master', { clipId, outPath: out });
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (context.json) printJson(context.io, result.value);
+      else context.io.stdout(`Wrote ${result.value.path} (${formatMb(result.value.bytes)}).\n`);
+      return exitCodes.ok;
+    },
+  },
+  {
+    words: ['wipe-card'],
+    usage: 'safehouse wipe-card SOURCE --vault DIR --yes [--passphrase-env NAME] [--json]',
+    summary: 'Delete the offloaded media from a card, only when every clip on it is verified in the vault.',
+    options: { ...vaultOptions, ...jsonOption, yes: { type: 'boolean' } },
+    positionals: { min: 1, max: 1 },
+    async run(context) {
+      if (context.values['yes'] !== true) throw new UsageError('wiping deletes files from the card; add --yes to confirm.');
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await context.safehouse.call('card.wipe', { path: context.positionals[0]! });
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (context.json) printJson(context.io, result.value);
+      else {
+        context.io.stdout(`Deleted ${result.value.deleted.length} files from the card.\n`);
+        for (const kept of result.value.kept) context.io.stdout(`  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`);
+      }
+      return result.value.kept.length > 0 ? exitCodes.failed : exitCodes.ok;
+    },
+  },
+  {
+    words: ['report'],
+    usage: 'safehouse report --vault DIR [--ingest ID] [--passphrase-env NAME] [--json]',
+    summary: 'Show the report of the last (or a given) offload: what was found, removed, proven and verified.',
+    options: { ...vaultOptions, ...jsonOption, ingest: { type: 'string' } },
+    async run(context) {
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const ingestId = context.values['ingest'];
+      const result = await context.safehouse.call('offload.report', typeof ingestId === 'string' ? { ingestId } : {});
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (!result.value) {
+        context.io.stdout(context.json ? 'null\n' : 'No offload has finished in this vault yet.\n');
+        return exitCodes.ok;
+      }
+      if (context.json) printJson(context.io, result.value);
+      else context.io.stdout(`Offload ${result.value.ingestId}, ${result.value.startedAt} to ${result.value.finishedAt}\n${summaryText({ ...result.value, reportObjectId: '', recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 } })}`);
+      return exitCodes.ok;
+    },
+  },
+];

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { toErrorShape } from '../../../shared/errors';
+import type { ClipOutcome, IngestProgress, OffloadResult } from '../../../shared/model';
+import type { MediaTools } from '../media/media-tools';
+import type { UnlockedVault } from '../vault/vault';
+import { scanCard, type CardScan } from './card-scan';
+import { findOrCreateCard, recordFailedClip, removeUnrecordedObjects } from './clip-records';
+import { ingestClip } from './ingest-clip';
+import { acquireIngestLock } from './ingest-lock';
+import { storeIngestReport } from './ingest-report';
+import { loadLookupKeys } from './lookup-keys';
+import { createProgressTracker } from './progress';
+
+export interface OffloadOptions {
+  label?: string;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Files processed at once; defaults to the core count (each runs its own ffmpeg). */
+  concurrency?: number;
+}
+
+export type OffloadSummary = OffloadResult;
+
+/**
+ * The crew's main job: a whole card into the vault. Files run in parallel up to the core count; one bad
+ * file gets its own clear result and the rest go on. Before starting, what a crash may have left is
+ * cleaned up (partial staging files, objects renamed into place but never recorded), under a lock so no
+ * other process is writing at the time. Verified clips from an earlier run are skipped.
+ */
+export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root: string, options: OffloadOptions = {}): Promise<OffloadSummary> {
+  const scan = await scanCard(root);
+  const release = await acquireIngestLock(vault.info.dir);
+  try {
+    const catalog = await vault.catalog();
+    const recovered = {
+      stagingDiscarded: await vault.discardStaging(),
+      unrecordedObjectsRemoved: await removeUnrecordedObjects(vault, catalog),
+    };
+    const keys = await loadLookupKeys(vault);
+    const cardFingerprint = keys.cardFingerprint(scan.clips.map((clip) => clip.primary));
+    const cardId = await findOrCreateCard(vault, catalog, cardFingerprint, options.label ?? `Card offloaded ${new Date().toISOString().slice(0, 10)}`);
+    const ingestId = randomBytes(12).toString('hex');
+    const startedAt = new Date().toISOString();
+    await catalog.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+
+    const tracker = createProgressTracker({
+      ingestId,
+      bytesTotal: scan.clips.reduce((total, clip) => total + clip.primary.size, 0),
+      filesTotal: scan.clips.length,
+      emit: (progress) => options.onProgress?.(progress),
+    });
+    const results: ClipOutcome[] = new Array(scan.clips.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < scan.clips.length) {
+        const index = next;
+        next += 1;
+        const clip = scan.clips[index]!;
+        const file = clip.primary.relPath;
+        tracker.startFile(file, clip.primary.size);
+        try {
+          results[index] = await ingestClip({ vault, catalog, tools, keys, cardId, advance: (bytes, step) => tracker.advance(file, bytes, step) }, clip);
+        } catch (error) {
+          // A failure of this file only (unreadable mid-way, changed on the card, disk full) is reported
+          // against it; the others go on. Disk full stops everything below, since nothing else can succeed.
+          const shape = toErrorShape(error);
+          const reason = shape.code === 'INTERNAL' && error instanceof Error ? error.message : shape.message;
+          const failed = await recordFailedClip(vault, catalog, { cardId, clip, reason, fingerprint: keys.fileFingerprint(file, clip.primary.size, clip.primary.mtimeMs) }).catch(() => null);
+          results[index] = {
+            file,
+            clipId: failed?.id ?? null,
+            code: failed?.code ?? null,
+            status: 'failed',
+            reason,
+            findings: { location: 0, identity: 0, device: 0 },
+            sidecarsLeftOut: clip.sidecars.map((sidecar) => sidecar.relPath),
+          };
+          if (shape.code === 'DISK_FULL') next = scan.clips.length;
+        }
+        tracker.finishFile(file);
+      }
+    };
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), scan.clips.length || 1));
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    for (let index = 0; index < results.length; index += 1) {
+      results[index] ??= {
+        file: scan.clips[index]!.primary.relPath,
+        clipId: null,
+        code: null,
+        status: 'failed',
+        reason: 'not attempted: the offload stopped early (disk full?)',
+        findings: { location: 0, identity: 0, device: 0 },
+        sidecarsLeftOut: [],
+      };
+    }
+
+    const notIngested = describeNotIngested(scan);
+    const counts = {
+      verified: results.filter((result) => result.status === 'verified').length,
+      quarantined: results.filter((result) => result.status === 'quarantined').length,
+      failed: results.filter((result) => result.status === 'failed' || result.status === 'pending').length,
+      skipped: results.filter((result) => result.status === 'skipped').length,
+    };
+    // Safe to wipe: every clip on the card is in the vault and was read back (quarantined originals too,
+    // since they are kept).
+    // Files that are not clips (empty, unreadable, odd names) are listed, and a wipe leaves them on the card.
+    const safeToWipe = scan.clips.length > 0 && counts.failed === 0;
+    const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe });
+    return { ingestId, cardId, results, notIngested, counts, safeToWipe, recovered, reportObjectId };
+  } finally {
+    await release();
+  }
+}
+
+function describeNotIngested(scan: CardScan): OffloadSummary['notIngested'] {
+  return [
+    ...scan.unsafe.map((note) => ({ file: note.display, reason: note.reason, kind: 'unsafe' as const })),
+    ...scan.problems.map((note) => ({ file: note.display, reason: note.reason, kind: 'problem' as const })),
+    ...scan.unknown.map((file) => ({ file: file.relPath, reason: 'not a recognised media file; left on the card', kind: 'unknown' as const })),
+    ...scan.skipped.map((note) => ({ file: note.display, reason: note.reason, kind: 'skipped' as const })),
+  ];
+}

@@ -1,0 +1,51 @@
+import type { ClipStatus } from '../../../shared/model';
+import { SafehouseError } from '../../../shared/errors';
+import { setClipStatus, type SourceHashes } from './clip-records';
+import type { ClipIngestContext } from './ingest-clip';
+import { createStoredHasher, readSource } from './source-read';
+
+/**
+ * Step 7: re-read and decrypt the vault object and compare it with what was written; re-read the source
+ * and compare with the first read. Only then does the clip count as verified, and only a card whose every
+ * clip is verified is safe to wipe. Quarantined clips keep their status once their object checks out.
+ */
+export async function verifyClip(
+  context: Pick<ClipIngestContext, 'vault' | 'catalog' | 'advance'>,
+  clipId: string,
+  sourcePath: string,
+): Promise<{ status: ClipStatus; reason: string | null }> {
+  const { vault, catalog } = context;
+  const row = await catalog.get<{ master_object_id: string | null; hashes_sealed: Uint8Array | null; status: ClipStatus; reason: string | null; size: number }>(
+    'SELECT master_object_id, hashes_sealed, status, reason, size FROM clips WHERE id = ?',
+    [clipId],
+  );
+  if (!row?.master_object_id || !row.hashes_sealed) throw new SafehouseError('NOT_FOUND', 'The clip to verify has no vault object.');
+  const expected = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
+  context.advance(0, 'verify');
+
+  const stored = createStoredHasher();
+  try {
+    for await (const chunk of vault.streamObject(row.master_object_id)) stored.update(chunk);
+  } catch (error) {
+    return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (stored.digest() !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
+
+  let source;
+  try {
+    source = await readSource(sourcePath, { scanBytes: false, onBytes: (bytes) => context.advance(bytes / 3, 'verify') });
+  } catch (error) {
+    return fail(`the card file could not be read again: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (source.blake2b256 !== expected.blake2b256 || source.xxh64 !== expected.xxh64) {
+    return fail('the card file changed between the two reads (bad card or reader?); offload it again');
+  }
+  const status: ClipStatus = row.status === 'quarantined' ? 'quarantined' : 'verified';
+  await setClipStatus(catalog, clipId, status, row.status === 'quarantined' ? row.reason : null, true);
+  return { status, reason: status === 'quarantined' ? row.reason : null };
+
+  async function fail(reason: string): Promise<{ status: ClipStatus; reason: string }> {
+    await setClipStatus(catalog, clipId, 'failed', `verification failed: ${reason}`, false);
+    return { status: 'failed', reason: `verification failed: ${reason}` };
+  }
+}
