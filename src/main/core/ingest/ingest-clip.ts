@@ -111,7 +111,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     audioCodecs: audio.map((stream) => stream.codec),
   });
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
-  const storedHash = createStoredHasher();
+  const storedHash = await createStoredHasher();
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const duration = probe.duration ?? 0;
   let proof: ProofResult;
@@ -176,7 +176,7 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   context.advance(0, 'prove');
   const proof = await prover.finish();
   if (!proof.clean) return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned photo failed the proof: ${proof.problems.join('; ')}`);
-  const storedHash = createStoredHasher();
+  const storedHash = await createStoredHasher();
   storedHash.update(cleaned);
   const master = await context.vault.writeObject('master', cleaned, { role: 'sanitized-master', container: 'still' });
   context.advance(clip.primary.size / 3, 'encrypt');

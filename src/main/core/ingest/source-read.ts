@@ -34,7 +34,8 @@ export async function readSource(
 }
 
 /** BLAKE2b-256 of a byte stream (what was stored in the vault), for verification. */
-export function createStoredHasher(): { update(chunk: Uint8Array): void; digest(): string } {
+export async function createStoredHasher(): Promise<{ update(chunk: Uint8Array): void; digest(): string }> {
+  await initHashing();
   const hasher = createSourceHasher();
   return { update: (chunk) => hasher.update(chunk), digest: () => hasher.digest().blake2b256 };
 }

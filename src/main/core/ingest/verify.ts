@@ -23,7 +23,7 @@ export async function verifyClip(
   const expected = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
   context.advance(0, 'verify');
 
-  const stored = createStoredHasher();
+  const stored = await createStoredHasher();
   try {
     for await (const chunk of vault.streamObject(row.master_object_id)) stored.update(chunk);
   } catch (error) {
