@@ -38,10 +38,11 @@ const countFindings = (findings: MetadataFinding[]) => ({
   device: findings.filter((finding) => finding.category === 'device').length,
 });
 
+/** The specific reason (ffprobe's or ffmpeg's own words) rather than the generic sentence of the code. */
 const reasonOf = (error: unknown): string => {
+  if (error instanceof Error && error.cause instanceof Error) return error.cause.message.replace(/^ffprobe: /, '');
   const shape = toErrorShape(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return shape.code === 'INTERNAL' && error instanceof Error ? `${error.message}` : `${shape.message}${cause}`;
+  return shape.code === 'INTERNAL' && error instanceof Error ? error.message : shape.message;
 };
 
 /**
@@ -221,7 +222,7 @@ async function quarantineOriginal(
   const master = await writer.commit();
   return record(context, clip, fingerprint, {
     status: 'quarantined',
-    reason,
+    reason: `${reason}. The original is kept, encrypted, for review; it will never be exported.`,
     hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: source.blake2b256 },
     master,
     findings,

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSafehouse, type Safehouse } from '../../src/main/core/app';
+import { getCard } from '../integration/media/card-fixture';
+import { axeViolations, openApp, type AppPage } from './harness';
+
+/** The crew's offload in a real browser against the real core, done with the keyboard alone. */
+describe('offload screen', () => {
+  let base: string;
+  let safehouse: Safehouse;
+  let app: AppPage;
+  const card = getCard();
+
+  beforeAll(async () => {
+    base = await mkdtemp(path.join(os.tmpdir(), 'safehouse-e2e-offload-'));
+    safehouse = createSafehouse({ version: 'e2e' });
+    const created = await safehouse.call('vault.create', { dir: path.join(base, 'vault'), passphrase: 'correct horse battery staple' });
+    expect(created.ok).toBe(true);
+    app = await openApp(safehouse);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await safehouse?.close();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it('scans a card, offloads it with progress, and says it is safe to wipe: keyboard only', async () => {
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Offload' }).waitFor();
+    // Tab from the top of the page to the card field: the first focusable control after the navigation.
+    const cardField = page.getByLabel('Camera card folder');
+    for (let presses = 0; presses < 20 && !(await cardField.evaluate((element) => element === document.activeElement)); presses += 1) {
+      await page.keyboard.press('Tab');
+    }
+    await expect.poll(() => cardField.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.type(card.root);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Card preview' }).waitFor();
+    await expect.poll(() => page.locator('.warnings').textContent()).toContain('location data');
+    await app.screenshot('offload-preview');
+
+    // The start button takes focus after the scan; Enter starts the offload.
+    await expect.poll(() => page.getByRole('button', { name: 'Start offload' }).evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    const bar = page.getByRole('progressbar').first();
+    await bar.waitFor({ timeout: 30_000 });
+    await app.screenshot('offload-progress');
+
+    const banner = page.locator('.wipe-banner');
+    await banner.waitFor({ timeout: 120_000 });
+    expect(await banner.textContent()).toContain('Safe to wipe');
+    const rows = await page.locator('.offload-results tbody tr').allTextContents();
+    expect(rows.filter((row) => row.includes('Verified')).length).toBeGreaterThanOrEqual(10);
+    expect(rows.some((row) => row.includes('Quarantined') && row.includes('not readable'))).toBe(true);
+    expect(rows.some((row) => row.includes('Not copied') && row.includes('outside'))).toBe(true);
+    await app.screenshot('offload-done');
+    const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious).toEqual([]);
+  });
+
+  it('shows the offloaded clips in the library with their status', async () => {
+    const { page } = app;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Library/ }).click();
+    await expect.poll(async () => (await page.locator('.clip-table tbody tr').allTextContents()).length).toBeGreaterThanOrEqual(12);
+    const text = (await page.locator('.clip-table').textContent()) ?? '';
+    expect(text).toContain('verified');
+    expect(text).toContain('quarantined');
+    await app.screenshot('library-after-offload');
+  });
+
+  it('ran without console errors', () => {
+    expect(app.consoleErrors).toEqual([]);
+  });
+});
