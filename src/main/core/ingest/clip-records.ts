@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model';
 import type { Catalog, CatalogTx } from '../catalog';
 import type { KeyClass } from '../vault/vault';
@@ -114,16 +116,21 @@ export async function forgetClip(vault: UnlockedVault, catalog: Catalog, clip: E
 
 /**
  * After a crash: objects on disk that no catalog row records were renamed into place but never committed
- * to the catalog. They hold nothing anyone can reach, so they are removed (under the ingest lock).
+ * to the catalog. They hold nothing anyone can reach, so they are removed. Only objects older than a grace
+ * period go: another writer in this process (the proxy queue) may be between its rename and its catalog
+ * row right now, and its object must not vanish under it.
  */
-export async function removeUnrecordedObjects(vault: UnlockedVault, catalog: Catalog): Promise<number> {
+const UNRECORDED_GRACE_MS = 10 * 60_000;
+
+export async function removeUnrecordedObjects(vault: UnlockedVault, catalog: Catalog, now = Date.now()): Promise<number> {
   const recorded = new Set((await catalog.all<{ id: string }>('SELECT id FROM objects')).map((row) => row.id));
   let removed = 0;
   for (const id of await vault.listObjectIds()) {
-    if (!recorded.has(id)) {
-      await vault.deleteObject(id);
-      removed += 1;
-    }
+    if (recorded.has(id)) continue;
+    const info = await stat(path.join(vault.info.dir, 'objects', id.slice(0, 2), id)).catch(() => null);
+    if (!info || now - info.mtimeMs < UNRECORDED_GRACE_MS) continue;
+    await vault.deleteObject(id);
+    removed += 1;
   }
   return removed;
 }
