@@ -83,7 +83,8 @@ describe('migrations', () => {
   it('applies on an empty database too, and re-running is a no-op', async () => {
     const c = await fresh();
     expect(await c.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(await indexes(c)).toEqual(['cards_by_fingerprint', 'clips_by_card', 'clips_by_content', 'clips_by_fingerprint', 'clips_by_status']);
+    // Later migrations add their own indexes (tested in migration-N.test.ts); these are migrations 1–3's.
+    expect(await indexes(c)).toEqual(expect.arrayContaining(['cards_by_fingerprint', 'clips_by_card', 'clips_by_content', 'clips_by_fingerprint', 'clips_by_status']));
     expect(await c.migrate()).toBe(LATEST_SCHEMA_VERSION);
   });
 

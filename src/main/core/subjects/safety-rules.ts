@@ -1,10 +1,185 @@
-import type { Clip, SafetyStatus } from '../../../shared/model';
+import { createHash } from 'node:crypto';
+import type {
+  ClipStatus, ConsentState, Protection, RegionKeyframe, SafetyReason, SafetyReasonCode, SafetyStatus, TimeRange,
+} from '../../../shared/model';
 
 /**
- * The one place a clip's safety status is decided. Fail closed: no clip is cleared until a person has
- * reviewed who appears in it and their consent and protection are recorded, which the subjects module
- * adds; until then every clip, verified or quarantined, needs review.
+ * The one place a clip's safety status and its proxy's protection plan are decided. Pure functions over
+ * plain data (loaded by safety-data.ts), so every rule is covered by a table-driven test.
+ *
+ * Fail closed: a clip is cleared only when a person has reviewed who appears in it, every one of them has
+ * a recorded consent that is not pending, and every face that must be hidden is covered by a region track.
  */
-export function clipSafety(clip: Pick<Clip, 'status'>): SafetyStatus {
-  return clip.status === 'verified' ? 'needs-review' : 'needs-review';
+
+export interface RuleClip {
+  id: string;
+  code: string;
+  status: ClipStatus;
+  /** A person looked and recorded that nobody identifiable appears. */
+  reviewedNoPeople: boolean;
+}
+
+export interface RuleSubject {
+  id: string;
+  pseudonym: string;
+  /** Latest consent state; null when none was ever recorded (unreviewed). */
+  consent: ConsentState | null;
+  protection: readonly Protection[];
+}
+
+export interface RuleAppearance {
+  subjectId: string;
+  ranges: readonly TimeRange[];
+  regions: readonly RegionKeyframe[];
+}
+
+export interface ClipVerdict {
+  safety: SafetyStatus;
+  reasons: SafetyReason[];
+}
+
+type Reason = Omit<SafetyReason, 'subjectId'>;
+
+/** Rules about the clip itself, in the order they are reported. */
+const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearance[]) => boolean; reason: (clip: RuleClip) => Reason }[] = [
+  {
+    applies: (clip) => clip.status === 'quarantined',
+    reason: (clip) => reason('clip-quarantined', 'needs-review', `${clip.code} is quarantined: it could not be proven free of location or identity metadata.`,
+      'Check the original on the card with a metadata tool; re-offload it after converting it to a format Safehouse can clean, or leave it out.'),
+  },
+  {
+    applies: (clip) => clip.status === 'failed',
+    reason: (clip) => reason('clip-failed', 'needs-review', `${clip.code} failed to offload or verify.`,
+      'Offload the card again (safehouse offload): verified clips are skipped, this one is retried.'),
+  },
+  {
+    applies: (clip) => clip.status === 'pending',
+    reason: (clip) => reason('clip-not-verified', 'needs-review', `${clip.code} has not been verified in the vault yet.`,
+      'Let the offload finish, or run it again to resume.'),
+  },
+  {
+    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople,
+    reason: (clip) => reason('clip-unreviewed', 'needs-review', `Nobody has recorded who appears in ${clip.code}.`,
+      `Watch it and record each person (safehouse appear --clip ${clip.id} --subject ID), or that nobody identifiable appears (safehouse review --clip ${clip.id} --no-people).`),
+  },
+];
+
+/** Rules about each subject appearing in the clip. */
+const subjectRules: { applies: (subject: RuleSubject, own: readonly RuleAppearance[]) => boolean; reason: (subject: RuleSubject, clip: RuleClip) => Reason }[] = [
+  {
+    applies: (subject) => subject.consent === 'withdrawn',
+    reason: (s, clip) => reason('consent-withdrawn', 'blocked', `“${s.pseudonym}” withdrew consent; ${clip.code} must not be used.`,
+      `Keep ${clip.code} out of the edit and recall every export that contained it (safehouse subjects show --subject ${s.id}); only new written consent reopens it.`),
+  },
+  {
+    applies: (subject) => subject.protection.includes('exclude'),
+    reason: (s, clip) => reason('subject-excluded', 'blocked', `“${s.pseudonym}” must not be shown at all, and appears in ${clip.code}.`,
+      `Leave ${clip.code} out, or remove the appearance if they are not actually in it (appearances.remove).`),
+  },
+  {
+    applies: (subject) => subject.consent === null,
+    reason: (s) => reason('consent-unrecorded', 'needs-review', `No consent is recorded for “${s.pseudonym}”.`,
+      `Record their consent (safehouse subjects consent --subject ${s.id} --state given|conditional|pending|withdrawn --scope TEXT).`),
+  },
+  {
+    applies: (subject) => subject.consent === 'pending',
+    reason: (s) => reason('consent-pending', 'needs-review', `Consent from “${s.pseudonym}” is still pending.`,
+      `Obtain and record their answer (safehouse subjects consent --subject ${s.id} --state given|conditional|withdrawn).`),
+  },
+  {
+    applies: (subject, own) => subject.protection.includes('face') && own.some((a) => a.regions.length === 0),
+    reason: (s, clip) => reason('face-uncovered', 'needs-review', `The face of “${s.pseudonym}” must be hidden, but no region track covers them in ${clip.code}.`,
+      `Draw or detect a region track for them in ${clip.code} (appearances.add with regions); until then the proxy hides the whole frame.`),
+  },
+];
+
+function reason(code: SafetyReasonCode, status: Reason['status'], message: string, fix: string): Reason {
+  return { code, status, message, fix };
+}
+
+function unknownSubject(id: string): RuleSubject {
+  // An appearance pointing at a subject we cannot load is treated as the least safe known subject.
+  return { id, pseudonym: id, consent: null, protection: ['face', 'voice', 'name', 'location'] };
+}
+
+function bySubject(appearances: readonly RuleAppearance[]): Map<string, RuleAppearance[]> {
+  const grouped = new Map<string, RuleAppearance[]>();
+  for (const a of appearances) grouped.set(a.subjectId, [...(grouped.get(a.subjectId) ?? []), a]);
+  return grouped;
+}
+
+export function evaluateClip(clip: RuleClip, appearances: readonly RuleAppearance[], subjects: ReadonlyMap<string, RuleSubject>): ClipVerdict {
+  const reasons: SafetyReason[] = clipRules.filter((r) => r.applies(clip, appearances)).map((r) => ({ ...r.reason(clip), subjectId: null }));
+  for (const [subjectId, own] of bySubject(appearances)) {
+    const subject = subjects.get(subjectId) ?? unknownSubject(subjectId);
+    for (const rule of subjectRules) {
+      if (rule.applies(subject, own)) reasons.push({ ...rule.reason(subject, clip), subjectId });
+    }
+  }
+  const safety: SafetyStatus = reasons.some((r) => r.status === 'blocked') ? 'blocked' : reasons.length > 0 ? 'needs-review' : 'cleared';
+  return { safety, reasons };
+}
+
+export interface PlanBody {
+  mode: 'full' | 'regions' | 'none';
+  regions: RegionKeyframe[][];
+  voice: null | { method: 'pitch' | 'mute'; ranges: TimeRange[] | 'all' };
+  excluded: boolean;
+}
+
+const MUTE_ALL: PlanBody['voice'] = { method: 'mute', ranges: 'all' };
+
+/**
+ * What a proxy of the clip must hide. Unknowns (unverified clip, nobody reviewed, consent unrecorded or
+ * pending) hide the whole frame and mute the sound: an unknown voice can identify as well as a face. A face
+ * is shown only for subjects whose consent is plainly 'given' and who did not ask for it hidden; everyone
+ * else needs a region track, or the whole frame is hidden.
+ */
+export function planProtection(clip: RuleClip, appearances: readonly RuleAppearance[], subjects: ReadonlyMap<string, RuleSubject>): PlanBody {
+  const grouped = bySubject(appearances);
+  const present = [...grouped.keys()].sort().map((id) => subjects.get(id) ?? unknownSubject(id));
+  if (present.some((s) => s.consent === 'withdrawn' || s.protection.includes('exclude'))) {
+    return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: true };
+  }
+  const unknown =
+    clip.status !== 'verified' || (appearances.length === 0 && !clip.reviewedNoPeople) || present.some((s) => s.consent === null || s.consent === 'pending');
+  if (unknown) return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: false };
+
+  const voiced = present.filter((s) => s.protection.includes('voice'));
+  const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
+  const voice: PlanBody['voice'] =
+    voiced.length === 0
+      ? null
+      : { method: 'pitch', ranges: voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges])) };
+
+  const covered = present.filter((s) => s.protection.includes('face') || s.consent !== 'given');
+  if (covered.length === 0) return { mode: 'none', regions: [], voice, excluded: false };
+  const allTracked = covered.every((s) => (grouped.get(s.id) ?? []).every((a) => a.regions.length > 0));
+  if (!allTracked) return { mode: 'full', regions: [], voice, excluded: false };
+  const regions = covered.map((s) => (grouped.get(s.id) ?? []).flatMap((a) => [...a.regions]).sort((a, b) => a.t - b.t));
+  return { mode: 'regions', regions, voice, excluded: false };
+}
+
+/** Sorted, overlapping ranges joined: the same set of seconds however the appearances were recorded. */
+export function mergeRanges(ranges: readonly TimeRange[]): TimeRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
+  const merged: TimeRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else merged.push({ from: r.from, to: r.to });
+  }
+  return merged;
+}
+
+/** Stable over key order and object identity: the proxy is rebuilt only when this changes. */
+export function planFingerprint(plan: PlanBody): string {
+  const canonical = JSON.stringify({
+    v: 1,
+    mode: plan.mode,
+    excluded: plan.excluded,
+    voice: plan.voice,
+    regions: plan.regions.map((track) => track.map((k) => [k.t, k.x, k.y, k.w, k.h])),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
 }

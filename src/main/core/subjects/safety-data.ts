@@ -1,0 +1,79 @@
+import type { ClipStatus, ConsentState, Protection, RegionKeyframe, TimeRange } from '../../../shared/model';
+import type { CatalogTx } from '../catalog';
+import type { UnlockedVault } from '../vault/vault';
+import type { RuleAppearance, RuleClip, RuleSubject } from './safety-rules';
+
+/**
+ * Loads what the safety rules need from the catalog, as plain data. Subjects' pseudonyms are opened with
+ * the proxy secret, which every vault kind holds; nothing here needs (or touches) the identity class.
+ */
+
+export interface SafetyInputs {
+  subjects: Map<string, RuleSubject>;
+  /** Appearances per clip id, oldest first. */
+  appearances: Map<string, (RuleAppearance & { id: string })[]>;
+  /** Clip ids reviewed as "no people". */
+  noPeople: Set<string>;
+}
+
+interface SubjectRow {
+  id: string;
+  pseudonym_sealed: Uint8Array;
+  protection_json: string;
+  state: ConsentState | null;
+}
+
+interface AppearanceRow {
+  id: string;
+  subject_id: string;
+  clip_id: string;
+  ranges_json: string;
+  regions_json: string;
+}
+
+export function parseProtection(json: string): Protection[] {
+  return JSON.parse(json) as Protection[];
+}
+
+/** Latest consent state per subject, in one query: the row with the highest seq wins. */
+const SUBJECTS_SQL = `
+  SELECT s.id, s.pseudonym_sealed, s.protection_json,
+         (SELECT c.state FROM consents c WHERE c.subject_id = s.id ORDER BY c.seq DESC LIMIT 1) AS state
+  FROM subjects s`;
+
+export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, clipId?: string): Promise<SafetyInputs> {
+  const catalog = db ?? (await vault.catalog());
+  const subjectRows = await catalog.all<SubjectRow>(SUBJECTS_SQL);
+  const appearanceRows = clipId
+    ? await catalog.all<AppearanceRow>('SELECT * FROM appearances WHERE clip_id = ? ORDER BY created_at, id', [clipId])
+    : await catalog.all<AppearanceRow>('SELECT * FROM appearances ORDER BY created_at, id');
+  const reviewRows = clipId
+    ? await catalog.all<{ clip_id: string }>('SELECT clip_id FROM clip_reviews WHERE no_people = 1 AND clip_id = ?', [clipId])
+    : await catalog.all<{ clip_id: string }>('SELECT clip_id FROM clip_reviews WHERE no_people = 1');
+
+  const subjects = new Map<string, RuleSubject>();
+  for (const row of subjectRows) {
+    subjects.set(row.id, {
+      id: row.id,
+      pseudonym: vault.openText(row.pseudonym_sealed),
+      consent: row.state,
+      protection: parseProtection(row.protection_json),
+    });
+  }
+  const appearances = new Map<string, (RuleAppearance & { id: string })[]>();
+  for (const row of appearanceRows) {
+    const list = appearances.get(row.clip_id) ?? [];
+    list.push({
+      id: row.id,
+      subjectId: row.subject_id,
+      ranges: JSON.parse(row.ranges_json) as TimeRange[],
+      regions: JSON.parse(row.regions_json) as RegionKeyframe[],
+    });
+    appearances.set(row.clip_id, list);
+  }
+  return { subjects, appearances, noPeople: new Set(reviewRows.map((r) => r.clip_id)) };
+}
+
+export function ruleClip(inputs: SafetyInputs, clip: { id: string; code: string; status: ClipStatus }): RuleClip {
+  return { id: clip.id, code: clip.code, status: clip.status, reviewedNoPeople: inputs.noPeople.has(clip.id) };
+}
