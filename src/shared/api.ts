@@ -1,13 +1,29 @@
 import { z } from 'zod';
 import type {
+  Appearance,
   AppInfo,
+  AuditCheckpoint,
+  AuditVerification,
   CardScanSummary,
   CardSummary,
   Clip,
+  ClipReport,
   IngestProgress,
+  IngestReport,
+  OffloadResult,
+  ClipSafetyReport,
+  ConsentChange,
   SafetyCounts,
+  SafetyReport,
+  Subject,
+  SubjectDetail,
   VaultStatus,
   VaultSummary,
+  ExportProgress,
+  ExportRecord,
+  ExportResult,
+  ProxyProgress,
+  ProxyStatus,
 } from './model';
 import type { Result } from './errors';
 
@@ -27,6 +43,14 @@ const pathInput = z
 const passphraseInput = z.string().min(1).max(1024);
 const idInput = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 const noInput = z.object({}).strict();
+// subjects, consent, safety, audit: bounded text and numbers, so a compromised renderer cannot send megabytes
+const shortText = z.string().trim().min(1).max(200);
+const longText = z.string().max(4000);
+const protectionInput = z.array(z.enum(['face', 'voice', 'name', 'location', 'exclude'])).max(5);
+const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
+const unit = z.number().finite().min(0).max(1);
+const timeRangeInput = z.object({ from: seconds, to: seconds }).strict().refine((r) => r.to > r.from, 'to must be after from');
+const regionKeyframeInput = z.object({ t: seconds, x: unit, y: unit, w: unit.positive(), h: unit.positive() }).strict();
 
 interface CallSpec<Input extends z.ZodType, Output> {
   input: Input;
@@ -65,19 +89,94 @@ export const calls = {
   'cards.list': call<CardSummary[]>()(noInput),
   'clips.list': call<Clip[]>()(noInput),
   'clip.get': call<Clip>()(z.object({ id: idInput }).strict()),
+  'clips.query': call<{ total: number; items: Clip[] }>()(
+    z
+      .object({
+        statuses: z.array(z.enum(['pending', 'verified', 'quarantined', 'failed'])).max(4).optional(),
+        kinds: z.array(z.enum(['video', 'audio', 'still'])).max(3).optional(),
+        cardId: idInput.optional(),
+        subjectId: idInput.optional(),
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+        offset: z.number().int().min(0).max(10_000_000),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+  ),
+  'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
   'safety.summary': call<SafetyCounts>()(noInput),
+  // offload
+  'offload.start': call<OffloadResult>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
+  'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
+  'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
+  'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
+  // subjects, consent, safety, audit
+  'subjects.list': call<Subject[]>()(noInput),
+  'subjects.create': call<SubjectDetail>()(
+    z
+      .object({
+        pseudonym: shortText,
+        realName: shortText.optional(),
+        contact: longText.optional(),
+        notes: longText.optional(),
+        protection: protectionInput.optional(),
+      })
+      .strict(),
+  ),
+  'subjects.get': call<SubjectDetail>()(z.object({ id: idInput }).strict()),
+  'subjects.setConsent': call<ConsentChange>()(
+    z
+      .object({
+        id: idInput,
+        state: z.enum(['pending', 'given', 'conditional', 'withdrawn']),
+        scope: longText.optional(),
+        recordedBy: shortText.optional(),
+      })
+      .strict(),
+  ),
+  'subjects.setProtection': call<SubjectDetail>()(z.object({ id: idInput, protection: protectionInput }).strict()),
+  'subjects.addEvidence': call<SubjectDetail>()(
+    z.object({ id: idInput, path: pathInput, kind: z.enum(['release', 'verbal', 'document', 'other']) }).strict(),
+  ),
+  'appearances.add': call<Appearance>()(
+    z
+      .object({
+        subjectId: idInput,
+        clipId: idInput,
+        ranges: z.array(timeRangeInput).max(1000).optional(),
+        regions: z.array(regionKeyframeInput).max(100_000).optional(),
+      })
+      .strict(),
+  ),
+  'appearances.remove': call<{ removed: boolean }>()(z.object({ id: idInput }).strict()),
+  'clips.review': call<ClipSafetyReport>()(z.object({ clipId: idInput, noPeople: z.literal(true) }).strict()),
+  'safety.report': call<SafetyReport>()(noInput),
+  'audit.verify': call<AuditVerification>()(z.object({ checkpointPath: pathInput.optional() }).strict()),
+  'audit.exportCheckpoint': call<AuditCheckpoint>()(z.object({ out: pathInput }).strict()),
+  // proxies and export
+  'proxies.status': call<ProxyStatus[]>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),
+  'proxies.build': call<ProxyStatus[]>()(
+    z.object({ clipIds: z.array(idInput).max(10_000).optional(), wait: z.boolean().optional() }).strict(),
+  ),
+  'export.proxies': call<ExportResult>()(
+    z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
+  ),
+  'export.list': call<ExportRecord[]>()(noInput),
 } as const;
 
 export const events = {
   'offload.progress': {} as IngestProgress,
   'vault.locked': {} as { reason: 'manual' | 'idle' },
+  'proxy.progress': {} as ProxyProgress,
+  'export.progress': {} as ExportProgress,
 } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;
 export type EventName = keyof typeof events;
 export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
-export type CallOutput<K extends CallName> = NonNullable<Calls[K]['output']>;
+export type CallOutput<K extends CallName> = Calls[K] extends CallSpec<z.ZodType, infer Output> ? Output : never;
 export type EventPayload<K extends EventName> = (typeof events)[K];
 
 export const callNames = Object.keys(calls) as CallName[];

@@ -26,8 +26,11 @@ export const errorMessages = {
   SANITIZE_FAILED: 'Removing the metadata from this file failed, so it was not imported as clean. It was stored encrypted and quarantined for review.',
   SOURCE_NOT_FOUND: 'The card folder was not found or cannot be read.',
   VAULT_BUSY: 'Another Safehouse process is writing to this vault. Wait for it to finish, then try again.',
+  SOURCE_CHANGED: 'A file changed on the card while it was being read. Check the card and run the offload again.',
   NOT_FOUND: 'That item does not exist in this vault.',
   NOT_SAFE: 'This is not safe to do yet.',
+  PROXY_FAILED: 'Making the anonymised proxy failed; nothing was stored. The master is unchanged; try again, and report it if it keeps failing.',
+  FONT_MISSING: 'The font for the proxy burn-in was not found. Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) or point SAFEHOUSE_PROXY_FONT at a .ttf file.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
 } as const;
 

@@ -101,3 +101,271 @@ export interface SafetyCounts {
   needsReview: number;
   blocked: number;
 }
+
+// subjects, consent, safety, audit
+
+export type ConsentState = 'pending' | 'given' | 'conditional' | 'withdrawn';
+/** Protection a subject asked for: hide face, alter voice, hide name, hide location, do not show at all. */
+export type Protection = 'face' | 'voice' | 'name' | 'location' | 'exclude';
+export const PROTECTIONS: readonly Protection[] = ['face', 'voice', 'name', 'location', 'exclude'];
+
+export interface ConsentRecord {
+  state: ConsentState;
+  /** What was agreed, e.g. "voice only"; operational text (sealed to proxy in the catalog). */
+  scope: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** Sealed to the identity class: only a vault holding the identity secret (HQ) ever sees it. */
+export interface SubjectIdentity {
+  realName: string;
+  contact: string;
+  notes: string;
+}
+
+export interface Subject {
+  /** Random id: names nobody. */
+  id: string;
+  pseudonym: string;
+  /** The latest consent record; null while nobody has recorded any (the subject counts as unreviewed). */
+  consent: ConsentRecord | null;
+  protection: Protection[];
+  /** Null when none was recorded or this vault cannot open identities (field vault). */
+  identity: SubjectIdentity | null;
+  /** True when an identity is recorded but this vault cannot open it. */
+  identitySealed: boolean;
+  createdAt: string;
+}
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/** Where a face is at time t (seconds), as a box normalised 0..1 to the frame. */
+export interface RegionKeyframe {
+  t: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Appearance {
+  id: string;
+  subjectId: string;
+  clipId: string;
+  clipCode: string;
+  /** Empty: the whole clip. */
+  ranges: TimeRange[];
+  /** Empty: no region track drawn or detected yet. */
+  regions: RegionKeyframe[];
+  createdAt: string;
+}
+
+export interface EvidenceItem {
+  id: string;
+  kind: string;
+  sizeBytes: number;
+  createdAt: string;
+}
+
+/** A past export that contained a subject: what the producer must recall after a withdrawal. */
+export interface ExportRecall {
+  exportId: string;
+  createdAt: string;
+  recipient: string;
+  clips: { clipId: string; code: string }[];
+}
+
+export interface SubjectDetail extends Subject {
+  consentHistory: ConsentRecord[];
+  appearances: Appearance[];
+  evidence: EvidenceItem[];
+  /** Clips in which something about this subject is unresolved (a safety reason names them). */
+  unprotectedClipCount: number;
+  exports: ExportRecall[];
+}
+
+export interface ConsentChange {
+  subject: SubjectDetail;
+  /** Exports to recall; filled on withdrawal, empty otherwise. */
+  recall: ExportRecall[];
+}
+
+export type SafetyReasonCode =
+  | 'consent-withdrawn'
+  | 'subject-excluded'
+  | 'consent-pending'
+  | 'consent-unrecorded'
+  | 'face-uncovered'
+  | 'clip-quarantined'
+  | 'clip-failed'
+  | 'clip-not-verified'
+  | 'clip-unreviewed';
+
+export interface SafetyReason {
+  code: SafetyReasonCode;
+  status: Exclude<SafetyStatus, 'cleared'>;
+  subjectId: string | null;
+  message: string;
+  /** The action that resolves it. */
+  fix: string;
+}
+
+export interface ClipSafetyReport {
+  clipId: string;
+  code: string;
+  status: ClipStatus;
+  safety: SafetyStatus;
+  subjectIds: string[];
+  reasons: SafetyReason[];
+}
+
+export interface SubjectSafetyReport {
+  subjectId: string;
+  pseudonym: string;
+  consent: ConsentState | 'unrecorded';
+  protection: Protection[];
+  clips: { clipId: string; code: string; safety: SafetyStatus }[];
+  unprotectedClipCount: number;
+  exports: ExportRecall[];
+}
+
+export interface SafetyReport {
+  generatedAt: string;
+  counts: SafetyCounts;
+  clips: ClipSafetyReport[];
+  subjects: SubjectSafetyReport[];
+}
+
+export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid';
+
+export interface AuditProblem {
+  seq: number | null;
+  kind: AuditProblemKind;
+  message: string;
+}
+
+export interface AuditVerification {
+  intact: boolean;
+  entries: number;
+  head: { seq: number; hash: string } | null;
+  checkpoint: { seq: number; matched: boolean } | null;
+  problems: AuditProblem[];
+}
+
+/** The small file the producer keeps away from the laptop; proves how far the log reached when exported. */
+export interface AuditCheckpoint {
+  format: 'safehouse-audit-checkpoint';
+  version: 1;
+  vaultId: string;
+  seq: number;
+  head: string;
+  createdAt: string;
+  publicKey: string;
+  signature: string;
+}
+
+/** What happened to one file of a card in an offload. */
+export interface ClipOutcome {
+  file: string;
+  clipId: string | null;
+  code: string | null;
+  status: ClipStatus | 'skipped';
+  reason: string | null;
+  /** How many location, identity and device fields were found (and removed); values stay sealed. */
+  findings: { location: number; identity: number; device: number };
+  sidecarsLeftOut: string[];
+}
+
+export interface OffloadResult {
+  ingestId: string;
+  cardId: string;
+  results: ClipOutcome[];
+  notIngested: { file: string; reason: string; kind: 'unsafe' | 'problem' | 'unknown' | 'skipped' }[];
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+  recovered: { stagingDiscarded: number; unrecordedObjectsRemoved: number };
+  reportObjectId: string;
+}
+
+/** The stored report of one offload (sealed to the proxy class, so a field laptop can show it). */
+export interface IngestReport extends Omit<OffloadResult, 'reportObjectId' | 'recovered'> {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+}
+
+// proxies and export
+
+export type ProtectionMode = 'full' | 'regions' | 'none';
+
+/** A clip's proxy: ready, stale (its protection changed; being or to be rebuilt), or not (yet) there. */
+export interface ProxyStatus {
+  clipId: string;
+  code: string;
+  state: 'ready' | 'stale' | 'missing' | 'queued' | 'building' | 'failed' | 'excluded';
+  /** How the current proxy hides people; null while there is none. */
+  mode: ProtectionMode | null;
+  fraction: number | null;
+  hasThumbnails: boolean;
+  error?: string;
+}
+
+export interface ProxyProgress {
+  clipId: string;
+  code: string;
+  state: 'building' | 'done' | 'failed' | 'removed';
+  fraction: number | null;
+  /** Encoding speed in frames per second, when ffmpeg reports it. */
+  fps: number | null;
+  error?: string;
+}
+
+export interface ExportedClip {
+  clipId: string;
+  code: string;
+  file: string;
+  durationSeconds: number | null;
+  timecode: string | null;
+  mode: ProtectionMode;
+}
+
+export interface ExportResult {
+  exportId: string | null;
+  outDir: string;
+  manifestFile: string | null;
+  exported: ExportedClip[];
+  /** Clips asked for (or present) that did not leave, and why: not cleared, excluded, no proxy … */
+  refused: { clipId: string; code: string; reason: string }[];
+}
+
+export interface ExportRecord {
+  id: string;
+  createdAt: string;
+  recipient: string;
+  clips: { clipId: string; code: string }[];
+}
+
+export interface ExportProgress {
+  exportId: string;
+  code: string;
+  done: number;
+  total: number;
+}
+
+/** A clip's sanitization report as the crew and editor may see it: what was found, never the values. */
+export interface ClipReport {
+  clipId: string;
+  code: string;
+  status: ClipStatus;
+  reason: string | null;
+  findings: { location: number; identity: number; device: number };
+  /** "location: ©xyz", "device: com.apple.quicktime.make" … field names only. */
+  fields: string[];
+  sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
+  proof: { clean: boolean; problems: string[] } | null;
+  timecode: string | null;
+}

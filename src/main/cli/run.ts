@@ -2,9 +2,14 @@ import { parseArgs } from 'node:util';
 import { createSafehouse, type Safehouse } from '../core/app';
 import { type CliIo, exitCodes, UsageError } from './cli-io';
 import type { Command } from './command';
+import { exportCommands } from './export-commands';
+import { ingestCommands } from './ingest-commands';
+import { auditCommands } from './audit-commands';
+import { statusCommands } from './status-commands';
+import { subjectCommands } from './subject-commands';
 import { vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands];
+export const commands: Command[] = [...vaultCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

@@ -5,8 +5,13 @@ import type { CoreContext, Handler, HandlerMap } from './core-context';
 import { EventHub } from './events';
 import { findMediaTools, type MediaTools } from './media/media-tools';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
-import { listCards, listClips, getClip, safetyCounts } from './ingest/clip-queries';
+import { listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
+import { readClipReport } from './ingest/clip-report';
 import { scanCardForPreview } from './ingest/card-preview';
+import { ingestHandlers } from './ingest/handlers';
+import { subjectHandlers } from './subjects/handlers';
+import { appendAudit } from './audit/audit-log';
+import { proxyHandlers } from './proxies/handlers';
 
 export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
@@ -28,7 +33,7 @@ export interface Safehouse {
 }
 
 /** Each capability folder contributes the handlers for its calls. */
-const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [];
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers];
 
 function mergeHandlers(maps: HandlerMap[]): Handlers {
   const merged: HandlerMap = {};
@@ -103,10 +108,27 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       if (vault && !vault.isLocked()) return { state: 'unlocked', vault: summarize(vault) };
       return lockedDir ? { state: 'locked', dir: lockedDir } : { state: 'none' };
     },
-    'vault.create': async ({ dir, passphrase, kind }) => adopt(await createVault(dir, passphrase, { kind })),
-    'vault.unlock': async ({ dir, passphrase }) => adopt(await unlockVault(dir, passphrase)),
+    // Audited here, at the facade, so the window and the CLI record the same events.
+    'vault.create': async ({ dir, passphrase, kind }) => {
+      const created = await createVault(dir, passphrase, { kind });
+      await appendAudit(created, 'vault.create', { kind: created.info.kind }).catch((error: unknown) => {
+        created.lock(); // never leave secrets in memory for a session nobody holds
+        throw error;
+      });
+      return adopt(created);
+    },
+    'vault.unlock': async ({ dir, passphrase }) => {
+      const unlocked = await unlockVault(dir, passphrase);
+      await appendAudit(unlocked, 'vault.unlock', {}).catch((error: unknown) => {
+        unlocked.lock();
+        throw error;
+      });
+      return adopt(unlocked);
+    },
     'vault.lock': async () => {
       if (vault && !vault.isLocked()) {
+        // Locking must never fail: an audit write error (disk full) does not keep the vault open.
+        await appendAudit(vault, 'vault.lock', { reason: 'manual' }).catch(() => undefined);
         vault.lock();
         hub.emit('vault.locked', { reason: 'manual' });
       }
@@ -129,6 +151,8 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'cards.list': async () => listCards(requireVault()),
     'clips.list': async () => listClips(requireVault()),
     'clip.get': async ({ id }) => getClip(requireVault(), id),
+    'clips.query': async (query) => queryClips(requireVault(), query),
+    'clip.report': async ({ id }) => readClipReport(requireVault(), id),
     'safety.summary': async () => safetyCounts(requireVault()),
   };
   const handlers = mergeHandlers([coreHandlers, ...capabilityHandlers.map((make) => make(context))]);

@@ -1,43 +1,96 @@
-import { EmptyState, ErrorNotice } from '../components/EmptyState';
-import { formatBytes, formatDuration } from '../format';
+import { useState } from 'react';
+import type { CallInput } from '../../../shared/api';
+import type { Clip, ClipKind, ClipStatus } from '../../../shared/model';
+import { ClipDetail } from '../components/ClipDetail';
+import { VirtualClipList } from '../components/VirtualClipList';
 import { useCoreQuery } from '../useCore';
 
+const statuses: ClipStatus[] = ['verified', 'quarantined', 'failed'];
+const kinds: ClipKind[] = ['video', 'audio', 'still'];
+
+/** Everyone: every clip in the vault, filtered by card, date, subject and status, with its report. */
 export function LibraryScreen() {
-  const [clips] = useCoreQuery('clips.list', {});
-  if (clips.state === 'loading') return <p aria-busy="true">Loading clips…</p>;
-  if (clips.state === 'error') return <ErrorNotice message={clips.error.message} />;
-  if (clips.value.length === 0) {
-    return (
-      <EmptyState title="The library is empty">
-        <p>Offload a camera card and its verified clips appear here.</p>
-      </EmptyState>
-    );
-  }
+  const [status, setStatus] = useState<ClipStatus | ''>('');
+  const [kind, setKind] = useState<ClipKind | ''>('');
+  const [cardId, setCardId] = useState('');
+  const [subjectId, setSubjectId] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [selected, setSelected] = useState<Clip | null>(null);
+  const [cards] = useCoreQuery('cards.list', {});
+  const [subjects] = useCoreQuery('subjects.list', {});
+
+  const filter: Omit<CallInput<'clips.query'>, 'offset' | 'limit'> = {
+    ...(status ? { statuses: [status] } : {}),
+    ...(kind ? { kinds: [kind] } : {}),
+    ...(cardId ? { cardId } : {}),
+    ...(subjectId ? { subjectId } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+
   return (
-    <table className="clip-table">
-      <thead>
-        <tr>
-          <th scope="col">Code</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Status</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Size</th>
-        </tr>
-      </thead>
-      <tbody>
-        {clips.value.map((clip) => (
-          <tr key={clip.id}>
-            <td>{clip.code}</td>
-            <td>{clip.kind}</td>
-            <td>
-              <span className={`status status-${clip.status}`}>{clip.status}</span>
-              {clip.reason && <span className="reason"> {clip.reason}</span>}
-            </td>
-            <td>{formatDuration(clip.durationSeconds)}</td>
-            <td>{formatBytes(clip.sizeBytes)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <section className="screen library">
+      <form className="filters" aria-label="Filter clips" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Status
+          <select value={status} onChange={(event) => setStatus(event.target.value as ClipStatus | '')}>
+            <option value="">All</option>
+            {statuses.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(event) => setKind(event.target.value as ClipKind | '')}>
+            <option value="">All</option>
+            {kinds.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Card
+          <select value={cardId} onChange={(event) => setCardId(event.target.value)}>
+            <option value="">All cards</option>
+            {cards.state === 'ready' &&
+              cards.value.map((card) => (
+                <option key={card.id} value={card.id}>
+                  {card.label || card.id} ({card.clipCount})
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          Subject
+          <select value={subjectId} onChange={(event) => setSubjectId(event.target.value)}>
+            <option value="">Anyone</option>
+            {subjects.state === 'ready' &&
+              subjects.value.map((subject) => (
+                <option key={subject.id} value={subject.id}>
+                  {subject.pseudonym}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} onChange={(event) => setTo(event.target.value)} />
+        </label>
+      </form>
+      <div className="library-body">
+        <VirtualClipList filter={filter} onOpen={setSelected} selectedId={selected?.id ?? null} />
+        {selected && <ClipDetail clip={selected} onClose={() => setSelected(null)} />}
+      </div>
+    </section>
   );
 }
