@@ -104,6 +104,7 @@ export const calls = {
       .strict(),
   ),
   'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
+  'clip.thumbnail': call<{ mime: 'image/jpeg'; base64: string } | null>()(z.object({ id: idInput }).strict()),
   'safety.summary': call<SafetyCounts>()(noInput),
   // offload
   'offload.start': call<OffloadResult>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),

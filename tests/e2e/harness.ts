@@ -54,6 +54,11 @@ export async function openApp(safehouse: Safehouse): Promise<AppPage> {
   await context.route('**/*', async (route) => {
     const url = new URL(route.request().url());
     if (url.origin !== origin) return route.abort('blockedbyclient');
+    if (url.pathname.startsWith('/media/')) {
+      // Proxy playback, answered from memory by the same facade method the app protocol uses.
+      const response = await safehouse.media(url.pathname, route.request().headers()['range'] ?? null);
+      return route.fulfill({ status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) });
+    }
     const file = await resolveAppFile(rendererRoot, `safehouse://app${url.pathname}`);
     if (!file) return route.fulfill({ status: 404, body: 'Not found' });
     const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';

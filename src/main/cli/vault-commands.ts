@@ -28,7 +28,7 @@ export const vaultCommands: Command[] = [
   {
     words: ['unlock-check'],
     usage: 'safehouse unlock-check --vault DIR [--passphrase-env NAME] [--json]',
-    summary: 'Check that the passphrase opens the vault (exit 0) or not (exit 1). Changes nothing.',
+    summary: 'Check that the passphrase opens the vault (exit 0) or not (exit 1). Only the audit log records it.',
     options: { ...vaultOptions, ...jsonOption },
     async run({ io, values, safehouse, json }) {
       const dir = requireVaultDir(values);

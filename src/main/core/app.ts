@@ -4,6 +4,8 @@ import type { AppInfo, VaultStatus, VaultSummary } from '../../shared/model';
 import type { CoreContext, Handler, HandlerMap } from './core-context';
 import { EventHub } from './events';
 import { findMediaTools, type MediaTools } from './media/media-tools';
+import { createPlaybackCache } from './media/playback';
+import { readThumbnail } from './media/thumbnail';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
 import { listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
 import { readClipReport } from './ingest/clip-report';
@@ -28,6 +30,11 @@ export interface Safehouse {
   /** Validates `input` against the contract, runs the call, and never throws: failures become results. */
   call<K extends CallName>(name: K, input: unknown): Promise<Result<CallOutput<K>>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /**
+   * Binary media for the window (proxy playback with byte ranges), answered from memory. Not a contract
+   * call because it streams bytes to a <video> element; served by the app protocol under /media/.
+   */
+  media(pathname: string, rangeHeader: string | null): Promise<Response>;
   /** Locks the vault and releases files; the facade can be used again afterwards. */
   close(): Promise<void>;
 }
@@ -55,6 +62,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
   let lockedDir: string | null = null;
   let autoLockMinutes: number | null = options.autoLockMinutes === undefined ? 15 : options.autoLockMinutes;
 
+  const playback = createPlaybackCache();
   const requireVault = (): UnlockedVault => {
     if (!vault || vault.isLocked()) throw new SafehouseError('VAULT_LOCKED');
     vault.touch();
@@ -70,10 +78,12 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
   });
 
   const adopt = (unlocked: UnlockedVault): VaultSummary => {
-    vault?.lock();
+    if (vault !== unlocked) vault?.lock();
+    playback.clear();
     vault = unlocked;
     lockedDir = unlocked.info.dir;
     unlocked.setAutoLock(autoLockMinutes === null ? null : autoLockMinutes * 60_000, () => {
+      playback.clear();
       hub.emit('vault.locked', { reason: 'idle' });
     });
     return summarize(unlocked);
@@ -130,6 +140,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
         // Locking must never fail: an audit write error (disk full) does not keep the vault open.
         await appendAudit(vault, 'vault.lock', { reason: 'manual' }).catch(() => undefined);
         vault.lock();
+        playback.clear();
         hub.emit('vault.locked', { reason: 'manual' });
       }
       vault = null;
@@ -152,6 +163,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'clips.list': async () => listClips(requireVault()),
     'clip.get': async ({ id }) => getClip(requireVault(), id),
     'clips.query': async (query) => queryClips(requireVault(), query),
+    'clip.thumbnail': async ({ id }) => readThumbnail(requireVault(), id),
     'clip.report': async ({ id }) => readClipReport(requireVault(), id),
     'safety.summary': async () => safetyCounts(requireVault()),
   };
@@ -173,7 +185,12 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       }
     },
     on: (name, listener) => hub.on(name, listener),
+    async media(pathname, rangeHeader) {
+      if (!vault || vault.isLocked()) return new Response('The vault is locked', { status: 403 });
+      return playback.respond(requireVault(), pathname, rangeHeader);
+    },
     async close() {
+      playback.clear();
       vault?.lock();
       vault = null;
     },

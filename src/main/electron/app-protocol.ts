@@ -57,8 +57,15 @@ function isInside(root: string, candidate: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
+/** Serves media under /media/ (proxy playback from memory); anything else is a renderer file. */
+export type MediaResponder = (pathname: string, rangeHeader: string | null) => Promise<Response>;
+
 /** Builds the protocol's response: the file with its type and the CSP header, or a bare 404. */
-export async function appProtocolResponse(rendererRoot: string, requestUrl: string): Promise<Response> {
+export async function appProtocolResponse(rendererRoot: string, requestUrl: string, media?: MediaResponder, rangeHeader: string | null = null): Promise<Response> {
+  if (media) {
+    const url = new URL(requestUrl);
+    if (url.protocol === `${appScheme}:` && url.host === appHost && url.pathname.startsWith('/media/')) return media(url.pathname, rangeHeader);
+  }
   const file = await resolveAppFile(rendererRoot, requestUrl);
   if (!file) return new Response('Not found', { status: 404 });
   const body = await readFile(file);

@@ -35,6 +35,7 @@ async function openMainWindow(): Promise<void> {
     },
   });
   registerContract(ipcMain, safehouse, trusted);
+  protocol.handle(appScheme, (request) => appProtocolResponse(rendererRoot, request.url, safehouse.media, request.headers.get('range')));
 
   const window = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js'), !app.isPackaged));
   const stopForwarding = forwardEvents(safehouse, window.webContents);
@@ -48,7 +49,6 @@ async function openMainWindow(): Promise<void> {
 
 app.whenReady().then(async () => {
   denyAllPermissions(session.defaultSession);
-  protocol.handle(appScheme, (request) => appProtocolResponse(rendererRoot, request.url));
   await openMainWindow();
 });
 
