@@ -107,7 +107,16 @@ export const calls = {
   'clip.thumbnail': call<{ mime: 'image/jpeg'; base64: string } | null>()(z.object({ id: idInput }).strict()),
   'safety.summary': call<SafetyCounts>()(noInput),
   // offload
-  'offload.start': call<OffloadResult>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.start': call<OffloadResult>()(
+    z
+      .object({
+        path: pathInput,
+        label: z.string().max(200).optional(),
+        // 'wait': build the proxies before answering (the CLI); 'background': queue them (the window).
+        proxies: z.enum(['wait', 'background', 'none']).optional(),
+      })
+      .strict(),
+  ),
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),

@@ -289,6 +289,8 @@ export interface OffloadResult {
   safeToWipe: boolean;
   recovered: { stagingDiscarded: number; unrecordedObjectsRemoved: number };
   reportObjectId: string;
+  /** Proxies of the clips this offload stored: built (when waited for), queued, or why not. */
+  proxies?: { built: number; failed: number; queued: number; note: string | null };
 }
 
 /** The stored report of one offload (sealed to the proxy class, so a field laptop can show it). */

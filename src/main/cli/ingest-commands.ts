@@ -21,6 +21,9 @@ function summaryText(result: OffloadResult): string {
   for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${JSON.stringify(entry.file)}: ${entry.reason}`);
   const { verified, quarantined, failed, skipped } = result.counts;
   lines.push(`${verified} verified, ${quarantined} quarantined, ${failed} failed, ${skipped} already in the vault.`);
+  if (result.proxies) {
+    lines.push(`Proxies: ${result.proxies.built} ready, ${result.proxies.failed} failed.${result.proxies.note ? ` ${result.proxies.note}` : ''}`);
+  }
   lines.push(result.safeToWipe ? 'SAFE TO WIPE: every clip on this card is in the vault and was read back.' : 'NOT safe to wipe the card yet: fix the files above and run the same command again.');
   return `${lines.join('\n')}\n`;
 }
@@ -44,9 +47,17 @@ export const ingestCommands: Command[] = [
           io.stderr(`${progressLine(progress)}\n`);
         }
       });
+      const stopProxies = safehouse.on('proxy.progress', (progress) => {
+        if (json) io.stdout(`${JSON.stringify({ event: 'proxy', ...progress })}\n`);
+      });
       const label = values['label'];
-      const result = await safehouse.call('offload.start', { path: positionals[0]!, ...(typeof label === 'string' ? { label } : {}) });
+      const result = await safehouse.call('offload.start', {
+        path: positionals[0]!,
+        ...(typeof label === 'string' ? { label } : {}),
+        proxies: values['no-proxies'] === true ? 'none' : 'wait',
+      });
       stop();
+      stopProxies();
       if (!result.ok) return reportFailure(io, json, result);
       if (json) {
         for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);

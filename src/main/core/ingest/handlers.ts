@@ -6,21 +6,24 @@ import { exportMaster } from './export-master';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
-import type { IngestReport } from '../../../shared/model';
+import type { IngestReport, OffloadResult } from '../../../shared/model';
+import { buildProxiesForClips } from '../proxies/proxy-builder';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
   return {
-    'offload.start': async ({ path, label }) => {
+    'offload.start': async ({ path, label, proxies = 'background' }) => {
       const vault = context.requireVault();
       const tools = await context.mediaTools();
-      return offloadCard(vault, tools, path, {
+      const result = await offloadCard(vault, tools, path, {
         ...(label !== undefined ? { label } : {}),
         onProgress: (progress) => {
           vault.touch();
           context.hub.emit('offload.progress', progress);
         },
       });
+      if (proxies === 'none') return result;
+      return { ...result, proxies: await makeProxiesAfterOffload(context, result, proxies) };
     },
     'offload.interrupted': async () => {
       const catalog = await context.requireVault().catalog();
@@ -45,5 +48,30 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       });
       return { deleted: result.deleted, kept: result.kept.map((entry) => ({ file: entry.display, reason: entry.reason })) };
     },
+  };
+}
+
+/**
+ * Proxies of what the offload stored: the CLI waits for them, the window queues them and carries on.
+ * A field vault cannot make them (masters are sealed to HQ), which is said rather than failed.
+ */
+async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResult, mode: 'wait' | 'background'): Promise<NonNullable<OffloadResult['proxies']>> {
+  const vault = context.requireVault();
+  const clipIds = [...new Set(result.results.filter((entry) => entry.status === 'verified' && entry.clipId).map((entry) => entry.clipId!))];
+  if (clipIds.length === 0) return { built: 0, failed: 0, queued: 0, note: null };
+  if (!vault.info.canOpen.master) return { built: 0, failed: 0, queued: 0, note: 'Proxies are made at HQ: this field vault cannot open the masters.' };
+  const tools = await context.mediaTools();
+  const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
+  if (mode === 'background') {
+    build.catch(() => undefined);
+    return { built: 0, failed: 0, queued: clipIds.length, note: null };
+  }
+  const outcomes = await build;
+  const failed = outcomes.filter((outcome) => outcome.result === 'failed');
+  return {
+    built: outcomes.filter((outcome) => outcome.result === 'built' || outcome.result === 'current').length,
+    failed: failed.length,
+    queued: 0,
+    note: failed.length > 0 ? `Proxy failed for ${failed.map((outcome) => `${outcome.code}: ${outcome.error ?? 'unknown error'}`).join('; ')}` : null,
   };
 }

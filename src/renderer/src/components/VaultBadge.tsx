@@ -7,7 +7,7 @@ const classLabels: Record<KeyClass, string> = {
 };
 
 /** Always visible: which vault is open, what kind, and what this machine can and cannot open. */
-export function VaultBadge({ vault, onLock }: { vault: VaultSummary; onLock: () => void }) {
+export function VaultBadge({ vault, onLock, onAutoLock }: { vault: VaultSummary; onLock: () => void; onAutoLock: (minutes: number | null) => void }) {
   const classes = Object.keys(classLabels) as KeyClass[];
   return (
     <section className="vault-badge" aria-label="Vault">
@@ -19,9 +19,17 @@ export function VaultBadge({ vault, onLock }: { vault: VaultSummary; onLock: () 
           </li>
         ))}
       </ul>
-      <div className="vault-autolock">
-        {vault.autoLockMinutes === null ? 'Auto-lock off' : `Locks after ${vault.autoLockMinutes} min idle`}
-      </div>
+      <label className="vault-autolock">
+        Lock when idle for
+        <select value={vault.autoLockMinutes === null ? 'off' : String(vault.autoLockMinutes)} onChange={(event) => onAutoLock(event.target.value === 'off' ? null : Number(event.target.value))}>
+          {[5, 15, 30, 60].map((minutes) => (
+            <option key={minutes} value={minutes}>
+              {minutes} minutes
+            </option>
+          ))}
+          <option value="off">never (not recommended)</option>
+        </select>
+      </label>
       <button type="button" className="lock-button" onClick={onLock}>
         Lock vault
       </button>

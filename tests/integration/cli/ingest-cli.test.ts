@@ -1,0 +1,74 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCard } from '../media/card-fixture';
+import { cli } from './cli-harness';
+
+/** The crew's and editor's commands end to end: ingest (with proxies), clips, export master, export proxies. */
+describe('safehouse ingest, clips and exports', () => {
+  let base: string;
+  let card: string;
+  const env = { SH_PASS: 'correct horse battery staple' };
+  const auth = () => ['--vault', path.join(base, 'vault'), '--passphrase-env', 'SH_PASS'];
+
+  beforeAll(async () => {
+    base = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-cli-ingest-'));
+    card = path.join(base, 'CARD');
+    // A two-clip card: a phone video with GPS and a Sony clip with its location-bearing XML.
+    await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /IMG_0001\.MOV|C0001\.MP4$/.test(file) });
+    expect((await cli(['init', ...auth()], env)).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await fs.rm(base, { recursive: true, force: true });
+  });
+
+  let clips: { id: string; code: string; status: string; kind: string; originalName: string; streams: unknown[]; durationSeconds: number }[];
+
+  it('ingests with JSON progress lines, builds proxies before exiting, and exits 0', async () => {
+    const result = await cli(['ingest', card, ...auth(), '--label', 'Card 7', '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; [key: string]: unknown });
+    expect(lines.filter((line) => line.event === 'progress').length).toBeGreaterThan(2);
+    expect(lines.filter((line) => line.event === 'file').map((line) => line['status'])).toEqual(['verified', 'verified']);
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ event: 'summary', safeToWipe: true, proxies: { built: 2, failed: 0 } });
+  }, 180_000);
+
+  it('lists every clip with id, code, name, status, duration, streams and card', async () => {
+    const result = await cli(['clips', ...auth(), '--json'], env);
+    expect(result.code).toBe(0);
+    clips = JSON.parse(result.stdout);
+    expect(clips.map((clip) => clip.originalName).sort()).toEqual(['DCIM/100APPLE/IMG_0001.MOV', 'PRIVATE/M4ROOT/CLIP/C0001.MP4']);
+    for (const clip of clips) {
+      expect(clip).toMatchObject({ status: 'verified', kind: 'video', cardId: expect.any(String) });
+      expect(clip.durationSeconds).toBeGreaterThan(1);
+      expect(clip.streams.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('exports a master as an ordinary file', async () => {
+    const out = path.join(base, 'master.mp4');
+    const result = await cli(['export', 'master', ...auth(), '--clip', clips[0]!.id, '--out', out], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await fs.stat(out)).size).toBeGreaterThan(1000);
+  });
+
+  it('exports no proxy until a clip is cleared, then exactly the cleared one with a manifest', async () => {
+    const outDir = path.join(base, 'to-editor');
+    const refused = await cli(['export', 'proxies', ...auth(), '--out', outDir, '--json'], env);
+    expect(refused.code).toBe(1);
+
+    const cleared = clips[0]!;
+    expect((await cli(['review', ...auth(), '--clip', cleared.id, '--no-people'], env)).code).toBe(0);
+    const outDir2 = path.join(base, 'to-editor-2');
+    const exported = await cli(['export', 'proxies', ...auth(), '--out', outDir2, '--to', 'Editor A', '--json'], env);
+    expect(exported.code).toBe(1); // the second clip is still not cleared, and is listed as refused
+    const files = (await fs.readdir(outDir2)).sort();
+    expect(files).toEqual([`${cleared.code}.mp4`, 'manifest.csv'].sort());
+    const manifest = await fs.readFile(path.join(outDir2, 'manifest.csv'), 'utf8');
+    expect(manifest).toContain(cleared.code);
+    expect(manifest).not.toContain('IMG_0001');
+    expect(manifest).not.toContain('C0001.MP4');
+  }, 180_000);
+});
