@@ -106,6 +106,43 @@ export const ingestCommands: Command[] = [
     },
   },
   {
+    words: ['cards'],
+    usage: 'safehouse cards --vault DIR [--passphrase-env NAME] [--json]',
+    summary: 'List offloaded cards: label, clips, and whether each is safe to wipe.',
+    options: { ...vaultOptions, ...jsonOption },
+    async run(context) {
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await context.safehouse.call('cards.list', {});
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (context.json) printJson(context.io, result.value);
+      else {
+        for (const card of result.value) {
+          context.io.stdout(`${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`);
+        }
+      }
+      return exitCodes.ok;
+    },
+  },
+  {
+    words: ['export', 'mhl'],
+    usage: 'safehouse export mhl --vault DIR --card ID --out FILE.mhl [--passphrase-env NAME] [--json]',
+    summary: "Write an ASC MHL v2 manifest of a card's originals (names, sizes, xxh64), with neutral creator fields.",
+    options: { ...vaultOptions, ...jsonOption, card: { type: 'string' }, out: { type: 'string' } },
+    async run(context) {
+      const cardId = context.values['card'];
+      const out = context.values['out'];
+      if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await context.safehouse.call('card.exportMhl', { cardId, outPath: out });
+      if (!result.ok) return reportFailure(context.io, context.json, result);
+      if (context.json) printJson(context.io, result.value);
+      else context.io.stdout(`Wrote ${result.value.path} (${result.value.files} files${result.value.leftOut ? `, ${result.value.leftOut} left out: names XML cannot hold` : ''}).\n`);
+      return exitCodes.ok;
+    },
+  },
+  {
     words: ['wipe-card'],
     usage: 'safehouse wipe-card SOURCE --vault DIR --yes [--passphrase-env NAME] [--json]',
     summary: 'Delete the offloaded media from a card, only when every clip on it is verified in the vault.',

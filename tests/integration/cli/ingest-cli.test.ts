@@ -47,6 +47,19 @@ describe('safehouse ingest, clips and exports', () => {
     }
   });
 
+  it('lists the card as safe to wipe and exports its ASC MHL with neutral creator fields', async () => {
+    const cards = JSON.parse((await cli(['cards', ...auth(), '--json'], env)).stdout) as { id: string; label: string; safeToWipe: boolean }[];
+    expect(cards).toEqual([expect.objectContaining({ label: 'Card 7', safeToWipe: true })]);
+    const out = path.join(base, 'card.mhl');
+    expect((await cli(['export', 'mhl', ...auth(), '--card', cards[0]!.id, '--out', out], env)).code).toBe(0);
+    const xml = await fs.readFile(out, 'utf8');
+    expect(xml).toContain('<hashlist version="2.0"');
+    expect(xml).toContain('DCIM/100APPLE/IMG_0001.MOV');
+    expect(xml.match(/<xxh64[^>]*>[0-9a-f]{16}<\/xxh64>/g)).toHaveLength(2);
+    expect(xml).not.toContain(os.hostname());
+    expect(xml).not.toContain(os.userInfo().username === 'root' ? '<author' : os.userInfo().username);
+  });
+
   it('exports a master as an ordinary file', async () => {
     const out = path.join(base, 'master.mp4');
     const result = await cli(['export', 'master', ...auth(), '--clip', clips[0]!.id, '--out', out], env);

@@ -20,6 +20,8 @@ export interface SourceHashes {
   blake2b256: string;
   /** BLAKE2b-256 of the bytes stored in the vault (the sanitized master, or the original when quarantined). */
   storedBlake2b256: string;
+  /** The card file's modification time, for the ASC MHL export. */
+  sourceMtimeMs?: number;
 }
 
 export interface NewClip {

@@ -3,6 +3,7 @@ import { scanCard } from './card-scan';
 import { wipeCardMedia } from './card-wipe';
 import { isClipInVault } from './clip-records';
 import { exportMaster } from './export-master';
+import { exportCardMhl } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
@@ -37,6 +38,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       return (await readIngestReport(vault, await vault.catalog(), ingestId)) as IngestReport | null;
     },
     'export.master': async ({ clipId, outPath }) => exportMaster(context.requireVault(), await context.mediaTools(), clipId, outPath),
+    'card.exportMhl': async ({ cardId, outPath }) => exportCardMhl(context.requireVault(), cardId, outPath),
     'card.wipe': async ({ path }) => {
       const vault = context.requireVault();
       const catalog = await vault.catalog();

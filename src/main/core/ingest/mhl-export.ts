@@ -1,0 +1,46 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { SafehouseError } from '../../../shared/errors';
+import type { UnlockedVault } from '../vault/vault';
+import type { SourceHashes } from './clip-records';
+import { buildAscMhl, mhlCanRepresent } from './mhl';
+
+/**
+ * ASC MHL v2 of one card's originals (names, sizes, mtimes, xxh64 as read at offload), for post-production
+ * tools that check transfers. It names the card's files, so it is written only on request, to a file the
+ * user chose outside the vault; the creator fields are neutral (see mhl.ts).
+ */
+export async function exportCardMhl(vault: UnlockedVault, cardId: string, outPath: string): Promise<{ path: string; files: number; leftOut: number }> {
+  const catalog = await vault.catalog();
+  const rows = await catalog.all<{ original_name_sealed: Uint8Array | null; size: number; hashes_sealed: Uint8Array | null }>(
+    'SELECT original_name_sealed, size, hashes_sealed FROM clips WHERE card_id = ? AND verified_at IS NOT NULL ORDER BY code',
+    [cardId],
+  );
+  if (rows.length === 0) throw new SafehouseError('NOT_FOUND', 'That card has no verified clips in this vault.');
+  const files = [];
+  let leftOut = 0;
+  for (const row of rows) {
+    if (!row.original_name_sealed || !row.hashes_sealed) continue;
+    const relPath = vault.openText(row.original_name_sealed);
+    const hashes = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
+    if (!mhlCanRepresent(relPath)) {
+      leftOut += 1;
+      continue;
+    }
+    files.push({ relPath, size: row.size, mtime: hashes.sourceMtimeMs ?? 0, xxh64: hashes.xxh64 });
+  }
+  const target = path.resolve(outPath);
+  const relative = path.relative(path.resolve(vault.info.dir), target);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) throw new SafehouseError('INVALID_INPUT', 'Write the MHL outside the vault folder.');
+  const handle = await open(target, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') throw new SafehouseError('INVALID_INPUT', `${target} already exists; choose a new file name.`);
+    throw error;
+  });
+  try {
+    await handle.writeFile(buildAscMhl({ files, createdAt: new Date() }));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { path: target, files: files.length, leftOut };
+}
