@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
 import type { VaultStatus } from '../../shared/model';
 import { callCore, onCoreEvent } from './safehouse';
 import { VaultScreen } from './screens/VaultScreen';
@@ -8,6 +8,7 @@ import { SubjectsScreen } from './screens/SubjectsScreen';
 import { SafetyScreen } from './screens/SafetyScreen';
 import { ExportScreen } from './screens/ExportScreen';
 import { VaultBadge } from './components/VaultBadge';
+import { AppContext, type NavigationTarget, type ScreenId } from './navigation';
 
 const screens = [
   { id: 'offload', label: 'Offload', role: 'Crew', Component: OffloadScreen },
@@ -15,13 +16,12 @@ const screens = [
   { id: 'subjects', label: 'Subjects', role: 'Producer', Component: SubjectsScreen },
   { id: 'safety', label: 'Safety', role: 'Producer', Component: SafetyScreen },
   { id: 'export', label: 'Export', role: 'Editor', Component: ExportScreen },
-] as const;
-
-type ScreenId = (typeof screens)[number]['id'];
+] as const satisfies readonly { id: ScreenId; label: string; role: string; Component: ComponentType }[];
 
 export function App() {
   const [status, setStatus] = useState<VaultStatus | null>(null);
   const [screen, setScreen] = useState<ScreenId>('offload');
+  const [target, setTarget] = useState<NavigationTarget | null>(null);
 
   useEffect(() => {
     void callCore('vault.status', {}).then((result) => setStatus(result.ok ? result.value : { state: 'none' }));
@@ -37,12 +37,22 @@ export function App() {
   }
 
   const active = screens.find((entry) => entry.id === screen) ?? screens[0];
+  const setAutoLock = async (minutes: number | null) => {
+    const result = await callCore('vault.setAutoLock', { minutes });
+    if (result.ok) setStatus({ state: 'unlocked', vault: result.value });
+  };
   const lock = async () => {
     const result = await callCore('vault.lock', {});
     if (result.ok) setStatus(result.value);
   };
 
+  const go = (next: NavigationTarget) => {
+    setTarget(next);
+    setScreen(next.screen);
+  };
+
   return (
+    <AppContext.Provider value={{ vault: status.vault, target, go }}>
     <div className="app-frame">
       <aside className="sidebar">
         <div className="brand">Safehouse</div>
@@ -54,7 +64,7 @@ export function App() {
                   type="button"
                   className="nav-item"
                   aria-current={entry.id === active.id ? 'page' : undefined}
-                  onClick={() => setScreen(entry.id)}
+                  onClick={() => go({ screen: entry.id })}
                 >
                   <span className="nav-label">{entry.label}</span>
                   <span className="nav-role">{entry.role}</span>
@@ -63,12 +73,13 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <VaultBadge vault={status.vault} onLock={lock} />
+        <VaultBadge vault={status.vault} onLock={lock} onAutoLock={setAutoLock} />
       </aside>
       <main className="content" aria-labelledby="screen-title">
         <h1 id="screen-title">{active.label}</h1>
-        <active.Component />
+        <active.Component key={`${active.id}-${target?.subjectId ?? ''}-${target?.clipId ?? ''}`} />
       </main>
     </div>
+    </AppContext.Provider>
   );
 }

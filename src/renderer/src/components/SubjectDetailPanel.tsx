@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import type { SubjectDetail } from '../../../shared/model';
+import { callCore } from '../safehouse';
+import { AppearanceTagger } from './AppearanceTagger';
+import { ConsentBadge, ProtectionBadges } from './Badges';
+import { ConsentEditor } from './ConsentEditor';
+import { ErrorNotice } from './EmptyState';
+import { ProtectionToggles } from './ProtectionToggles';
+import { RecallList } from './RecallList';
+import { SubjectAppearances } from './SubjectAppearances';
+
+/** One subject: identity (if this vault may open it), consent, protection, appearances and past exports. */
+export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { subjectId: string; initialClipId?: string; onChanged: () => void }) {
+  const [subject, setSubject] = useState<SubjectDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tagging, setTagging] = useState(Boolean(initialClipId));
+
+  const load = async () => {
+    const result = await callCore('subjects.get', { id: subjectId });
+    if (result.ok) setSubject(result.value);
+    else setError(result.error.message);
+  };
+  useEffect(() => {
+    setSubject(null);
+    setError(null);
+    void load();
+  }, [subjectId]);
+
+  if (error) return <ErrorNotice message={error} />;
+  if (!subject) return <p aria-busy="true">Opening subject…</p>;
+
+  const changed = (next: SubjectDetail) => {
+    setSubject(next);
+    onChanged();
+  };
+  const refresh = async () => {
+    await load();
+    onChanged();
+  };
+
+  return (
+    <article className="subject-detail" aria-labelledby="subject-title">
+      <header className="subject-header">
+        <h2 id="subject-title">{subject.pseudonym}</h2>
+        <div className="badges">
+          <ConsentBadge state={subject.consent?.state ?? 'unrecorded'} />
+          <ProtectionBadges protection={subject.protection} />
+        </div>
+        <p className={subject.unprotectedClipCount > 0 ? 'warn' : 'ok'}>
+          {subject.unprotectedClipCount === 0
+            ? `Appears in ${subject.appearances.length} clip${subject.appearances.length === 1 ? '' : 's'}; none leaves them unprotected.`
+            : `${subject.unprotectedClipCount} clip${subject.unprotectedClipCount === 1 ? '' : 's'} still leave${subject.unprotectedClipCount === 1 ? 's' : ''} something about them unresolved.`}
+        </p>
+        <dl className="facts">
+          <dt>Real name</dt>
+          <dd>
+            {subject.identity
+              ? subject.identity.realName || '—'
+              : subject.identitySealed
+                ? 'Sealed to HQ: this vault cannot open it.'
+                : 'None recorded.'}
+          </dd>
+          <dt>Id</dt>
+          <dd className="mono">{subject.id}</dd>
+        </dl>
+      </header>
+      <ConsentEditor subject={subject} onChanged={changed} />
+      <ProtectionToggles subject={subject} onChanged={changed} />
+      <section className="panel-section" aria-labelledby="appearances-title">
+        <div className="row">
+          <h3 id="appearances-title" className="grow">
+            Appearances
+          </h3>
+          {!tagging && (
+            <button type="button" onClick={() => setTagging(true)}>
+              Tag an appearance
+            </button>
+          )}
+        </div>
+        <SubjectAppearances subject={subject} onRemoved={refresh} />
+        {tagging && (
+          <AppearanceTagger
+            subjectId={subject.id}
+            {...(initialClipId ? { initialClipId } : {})}
+            onAdded={() => {
+              setTagging(false);
+              void refresh();
+            }}
+          />
+        )}
+      </section>
+      <RecallList recall={subject.exports} title="Exports that held them" />
+    </article>
+  );
+}

@@ -1,0 +1,26 @@
+import { createContext, useContext } from 'react';
+import type { VaultSummary } from '../../shared/model';
+
+export type ScreenId = 'offload' | 'library' | 'subjects' | 'safety' | 'export';
+
+/** Where a "fix it" link can take the producer: a screen, optionally with one subject opened. */
+export interface NavigationTarget {
+  screen: ScreenId;
+  subjectId?: string;
+  clipId?: string;
+}
+
+export interface AppContextValue {
+  vault: VaultSummary;
+  /** The subject or clip a link asked the current screen to open, if any. */
+  target: NavigationTarget | null;
+  go: (target: NavigationTarget) => void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useApp outside the unlocked app frame');
+  return value;
+}
