@@ -104,6 +104,9 @@ export const calls = {
       .strict(),
   ),
   'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
+  'clip.reviewFrame': call<{ mime: 'image/jpeg'; base64: string }>()(
+    z.object({ id: idInput, seconds: z.number().finite().min(0).max(7 * 24 * 3600) }).strict(),
+  ),
   'clip.thumbnail': call<{ mime: 'image/jpeg'; base64: string } | null>()(z.object({ id: idInput }).strict()),
   'safety.summary': call<SafetyCounts>()(noInput),
   // offload

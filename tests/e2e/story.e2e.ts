@@ -136,11 +136,16 @@ describe('story: from card to recall', () => {
       await page.mouse.move(box.x + box.width * (fx + fw), box.y + box.height * (fy + fh), { steps: 4 });
       await page.mouse.up();
     };
+    // The proxy hides the whole frame until review: HQ draws on one real frame, decoded in memory.
+    await tagger.getByRole('button', { name: 'Show real frame (HQ)' }).click();
+    await expect.poll(() => tagger.locator('img.review-frame').evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 }).toBeGreaterThan(100);
+    await app.screenshot('story-09c-real-frame');
     await drawBox(0.3, 0.2, 0.25, 0.4);
     await expect.poll(() => tagger.getByLabel('Width').inputValue()).toMatch(/^2[45]/);
     await app.screenshot('story-09-region-drawn');
     await tagger.getByRole('button', { name: /Add keyframe at 0\.00 s/ }).click();
 
+    await tagger.getByRole('button', { name: 'Back to the proxy' }).click();
     await tagger.getByLabel('Time (s)').fill('1');
     await expect.poll(() => tagger.locator('video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.9);
     await drawBox(0.45, 0.25, 0.25, 0.4);

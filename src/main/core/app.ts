@@ -6,6 +6,7 @@ import { EventHub } from './events';
 import { findMediaTools, type MediaTools } from './media/media-tools';
 import { createPlaybackCache } from './media/playback';
 import { readThumbnail } from './media/thumbnail';
+import { reviewFrame } from './media/review-frame';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
 import { listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
 import { readClipReport } from './ingest/clip-report';
@@ -164,6 +165,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'clip.get': async ({ id }) => getClip(requireVault(), id),
     'clips.query': async (query) => queryClips(requireVault(), query),
     'clip.thumbnail': async ({ id }) => readThumbnail(requireVault(), id),
+    'clip.reviewFrame': async ({ id, seconds }) => reviewFrame(requireVault(), await context.mediaTools(), id, seconds),
     'clip.report': async ({ id }) => readClipReport(requireVault(), id),
     'safety.summary': async () => safetyCounts(requireVault()),
   };

@@ -8,6 +8,7 @@ import { findMediaTools, type MediaTools } from '../../../src/main/core/media/me
 import { offloadCard } from '../../../src/main/core/ingest/offload';
 import { snapshotTree, diffSnapshots } from '../../../src/main/core/ingest/card-snapshot';
 import { exportMaster } from '../../../src/main/core/ingest/export-master';
+import { reviewFrame } from '../../../src/main/core/media/review-frame';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 import { getCard, type CardManifest } from '../media/card-fixture';
 import { filesUnder, plantedNeedles } from './scan-helpers';
@@ -145,6 +146,19 @@ describe('card offload', () => {
     // Not fragmented: a regular moov with the sample index up front, no moof boxes.
     expect(bytes.includes(Buffer.from('moof'))).toBe(false);
     expect(bytes.indexOf(Buffer.from('moov'))).toBeLessThan(bytes.indexOf(Buffer.from('mdat')));
+  });
+
+  it('shows HQ one unmasked frame in memory, and audits the view', async () => {
+    const clip = resultFor('DCIM/100GOPRO/GX010001.MP4')!;
+    const frame = await reviewFrame(vault, tools, clip.clipId!, 1);
+    const jpeg = Buffer.from(frame.base64, 'base64');
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    const catalog = await vault.catalog();
+    const audit = await catalog.all<{ action: string; details_json: string }>("SELECT action, details_json FROM audit_log WHERE action = 'clip.view-unmasked'");
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.details_json)).toMatchObject({ clip: clip.code });
+    const quarantined = first.results.find((entry) => entry.status === 'quarantined')!;
+    await expect(reviewFrame(vault, tools, quarantined.clipId!, 0)).rejects.toMatchObject({ code: 'NOT_SAFE' });
   });
 
   it('refuses to export a quarantined clip', async () => {

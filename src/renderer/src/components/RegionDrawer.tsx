@@ -1,4 +1,5 @@
-import { useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { callCore } from '../safehouse';
 import type { RegionKeyframe } from '../../../shared/model';
 import { ProxyGate } from './ProxyGate';
 import { boxAt, boxFromCorners, normaliseBox, percent, type Box } from '../regions';
@@ -28,6 +29,8 @@ export function RegionDrawer({
   const [playing, setPlaying] = useState(false);
   const [videoState, setVideoState] = useState<'loading' | 'ready' | 'unavailable'>('loading');
   const [draft, setDraft] = useState<Box | null>(null);
+  const [frame, setFrame] = useState<{ url: string; seconds: number } | null>(null);
+  const [frameError, setFrameError] = useState<string | null>(null);
 
   const point = (event: PointerEvent) => {
     const rect = overlay.current!.getBoundingClientRect();
@@ -70,6 +73,35 @@ export function RegionDrawer({
     setDraft(normaliseBox({ ...(draft ?? { x: 0.4, y: 0.3, w: 0.2, h: 0.3 }), [field]: number }));
   };
 
+  const showRealFrame = async () => {
+    video.current?.pause();
+    setFrameError(null);
+    const result = await callCore('clip.reviewFrame', { id: clipId, seconds: time });
+    if (!result.ok) {
+      setFrameError(result.error.message);
+      return;
+    }
+    const blob = new Blob([Uint8Array.from(atob(result.value.base64), (char) => char.charCodeAt(0))], { type: result.value.mime });
+    setFrame((previous) => {
+      if (previous) URL.revokeObjectURL(previous.url);
+      return { url: URL.createObjectURL(blob), seconds: time };
+    });
+  };
+  const hideRealFrame = () =>
+    setFrame((previous) => {
+      if (previous) URL.revokeObjectURL(previous.url);
+      return null;
+    });
+  // The decoded frame lives only in a blob URL; release it when the drawer goes away.
+  const frameRef = useRef(frame);
+  frameRef.current = frame;
+  useEffect(
+    () => () => {
+      if (frameRef.current) URL.revokeObjectURL(frameRef.current.url);
+    },
+    [],
+  );
+
   const tracked = boxAt(keyframes, time);
   return (
     <div className="region-drawer">
@@ -98,6 +130,7 @@ export function RegionDrawer({
             </div>
           )}
         </ProxyGate>
+        {frame && <img className="review-frame" src={frame.url} alt={`Unmasked frame at ${frame.seconds.toFixed(2)} s (HQ view, not saved)`} />}
         <div className="region-overlay" ref={overlay} onPointerDown={down} onPointerMove={move} onPointerUp={up} data-testid="region-overlay" aria-hidden="true">
           {tracked && !draft && <div className="region-box tracked" style={{ left: percent(tracked.x), top: percent(tracked.y), width: percent(tracked.w), height: percent(tracked.h) }} />}
           {draft && <div className="region-box draft" style={{ left: percent(draft.x), top: percent(draft.y), width: percent(draft.w), height: percent(draft.h) }} />}
@@ -107,6 +140,14 @@ export function RegionDrawer({
         <button type="button" onClick={() => (playing ? video.current?.pause() : void video.current?.play())} disabled={videoState !== 'ready'}>
           {playing ? 'Pause' : 'Play'}
         </button>
+        <button type="button" onClick={() => void showRealFrame()} title="The proxy hides the whole frame until the clip is reviewed. HQ can see one real frame to draw on; it is never saved, and the view is audited.">
+          {frame ? 'Refresh real frame' : 'Show real frame (HQ)'}
+        </button>
+        {frame && (
+          <button type="button" onClick={hideRealFrame}>
+            Back to the proxy
+          </button>
+        )}
         <label className="grow">
           Position (seconds)
           <input type="range" min={0} max={Math.max(duration, 0.001)} step={0.04} value={time} onChange={(event) => seek(Number(event.target.value))} />
@@ -116,6 +157,11 @@ export function RegionDrawer({
           <input type="number" min={0} step={0.1} value={Number(time.toFixed(2))} onChange={(event) => seek(Number(event.target.value))} />
         </label>
       </div>
+      {frameError && (
+        <div className="error-notice" role="alert">
+          {frameError}
+        </div>
+      )}
       <fieldset className="row wrap box-fields">
         <legend>Box at {time.toFixed(2)} s (percent of the frame; drag on the picture, or type)</legend>
         {(['x', 'y', 'w', 'h'] as const).map((field) => (
