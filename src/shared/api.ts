@@ -71,8 +71,23 @@ export const calls = {
   'app.info': call<AppInfo>()(noInput, { public: true }),
   'vault.status': call<VaultStatus>()(noInput, { public: true }),
   'vault.create': call<VaultSummary>()(
-    z.object({ dir: pathInput, passphrase: passphraseInput, kind: z.enum(['normal', 'field']).optional() }).strict(),
+    z
+      .object({
+        dir: pathInput,
+        passphrase: passphraseInput,
+        kind: z.enum(['normal', 'field']).optional(),
+        // A field vault seals masters and identities to HQ: HQ's recipient card (JSON) is required for it.
+        hqRecipientCard: z.string().max(16_384).optional(),
+      })
+      .strict(),
     { public: true },
+  ),
+  'vault.changePassphrase': call<VaultSummary>()(z.object({ oldPassphrase: passphraseInput, newPassphrase: passphraseInput }).strict()),
+  'recipients.export': call<{ card: string; fingerprintWords: string }>()(
+    z.object({ classes: z.array(z.enum(['master', 'proxy', 'identity'])).min(1).max(3).optional() }).strict(),
+  ),
+  'recipients.add': call<VaultSummary & { fingerprintWords: string }>()(
+    z.object({ keyClass: z.enum(['master', 'proxy', 'identity']), card: z.string().min(1).max(16_384), label: z.string().trim().min(1).max(200) }).strict(),
   ),
   'vault.unlock': call<VaultSummary>()(z.object({ dir: pathInput, passphrase: passphraseInput }).strict(), {
     public: true,

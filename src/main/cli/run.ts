@@ -7,9 +7,9 @@ import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
-import { vaultCommands } from './vault-commands';
+import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

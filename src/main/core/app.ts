@@ -7,6 +7,8 @@ import { findMediaTools, type MediaTools } from './media/media-tools';
 import { createPlaybackCache } from './media/playback';
 import { readThumbnail } from './media/thumbnail';
 import { reviewFrame } from './media/review-frame';
+import { fingerprintWords, readRecipientCard } from './vault/recipients';
+import { loadSodium } from './vault/sodium';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
 import { listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
 import { readClipReport } from './ingest/clip-report';
@@ -120,8 +122,9 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       return lockedDir ? { state: 'locked', dir: lockedDir } : { state: 'none' };
     },
     // Audited here, at the facade, so the window and the CLI record the same events.
-    'vault.create': async ({ dir, passphrase, kind }) => {
-      const created = await createVault(dir, passphrase, { kind });
+    'vault.create': async ({ dir, passphrase, kind, hqRecipientCard }) => {
+      await loadSodium(); // parsing a recipient card checks its fingerprint with libsodium
+      const created = await createVault(dir, passphrase, { kind, ...(hqRecipientCard ? { hqRecipientCard: readRecipientCard(hqRecipientCard) } : {}) });
       await appendAudit(created, 'vault.create', { kind: created.info.kind }).catch((error: unknown) => {
         created.lock(); // never leave secrets in memory for a session nobody holds
         throw error;
@@ -146,6 +149,23 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       }
       vault = null;
       return lockedDir ? { state: 'locked', dir: lockedDir } : { state: 'none' };
+    },
+    'vault.changePassphrase': async ({ oldPassphrase, newPassphrase }) => {
+      const unlocked = requireVault();
+      await unlocked.changePassphrase(oldPassphrase, newPassphrase);
+      await appendAudit(unlocked, 'key.passphrase-change', {});
+      return summarize(unlocked);
+    },
+    'recipients.export': async ({ classes }) => {
+      const card = requireVault().exportRecipientCard(classes);
+      return { card: JSON.stringify(card, null, 2), fingerprintWords: fingerprintWords(card) };
+    },
+    'recipients.add': async ({ keyClass, card, label }) => {
+      const unlocked = requireVault();
+      const parsed = readRecipientCard(card);
+      await unlocked.addRecipient(keyClass, parsed, label);
+      await appendAudit(unlocked, 'recipient.add', { class: keyClass, fingerprint: parsed.fingerprint.slice(0, 64) });
+      return { ...summarize(unlocked), fingerprintWords: fingerprintWords(parsed) };
     },
     'vault.setAutoLock': async ({ minutes }) => {
       const unlocked = requireVault();
