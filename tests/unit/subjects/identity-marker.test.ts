@@ -11,44 +11,7 @@ import { setConsent } from '../../../src/main/core/subjects/consent';
 import { createSubject, getSubject, setProtection } from '../../../src/main/core/subjects/subjects';
 import { createVault } from '../../../src/main/core/vault/vault';
 import { insertClip } from './fixtures';
-
-/** Every regular file under root (no symlinks followed; unreadable entries skipped). */
-async function* walk(root: string): AsyncGenerator<string> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(root, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const full = path.join(root, e.name);
-    if (e.isDirectory()) yield* walk(full);
-    else if (e.isFile()) yield full;
-  }
-}
-
-/** Streams a file looking for any needle; chunks overlap so a match across a boundary is not missed. */
-async function fileContains(file: string, needles: Buffer[]): Promise<boolean> {
-  const fh = await fs.open(file, 'r').catch(() => null);
-  if (!fh) return false;
-  try {
-    const overlap = Math.max(...needles.map((n) => n.length));
-    const buf = Buffer.alloc(4 * 1024 * 1024 + overlap);
-    let carry = 0;
-    let pos = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, carry, buf.length - carry, pos).catch(() => ({ bytesRead: 0 }));
-      if (bytesRead === 0) return false;
-      pos += bytesRead;
-      const view = buf.subarray(0, carry + bytesRead);
-      if (needles.some((n) => view.includes(n))) return true;
-      carry = Math.min(overlap, view.length);
-      view.copy(buf, 0, view.length - carry);
-    }
-  } finally {
-    await fh.close();
-  }
-}
+import { fileContains, markerNeedles, walkFiles } from '../../helpers/marker-scan';
 
 it('a real name, contact and notes with a unique marker are nowhere on disk in clear, nor in the audit log or report', async () => {
   const marker = `SHSUBJ-${randomUUID()}-${randomBytes(6).toString('hex')}`;
@@ -71,11 +34,11 @@ it('a real name, contact and notes with a unique marker are nowhere on disk in c
   await (await vault.catalog()).close();
   vault.lock();
 
-  const needles = [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le')];
+  const needles = markerNeedles(marker);
   const hits: string[] = [];
   let scanned = 0;
   for (const start of [dir, os.tmpdir()]) {
-    for await (const file of walk(start)) {
+    for await (const file of walkFiles(start)) {
       scanned++;
       if (await fileContains(file, needles)) hits.push(file);
     }
