@@ -32,52 +32,22 @@ export function LibraryScreen() {
   return (
     <section className="screen library">
       <form className="filters" aria-label="Filter clips" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Status
-          <select value={status} onChange={(event) => setStatus(event.target.value as ClipStatus | '')}>
-            <option value="">All</option>
-            {statuses.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select value={kind} onChange={(event) => setKind(event.target.value as ClipKind | '')}>
-            <option value="">All</option>
-            {kinds.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Card
-          <select value={cardId} onChange={(event) => setCardId(event.target.value)}>
-            <option value="">All cards</option>
-            {cards.state === 'ready' &&
-              cards.value.map((card) => (
-                <option key={card.id} value={card.id}>
-                  {card.label || card.id} ({card.clipCount})
-                </option>
-              ))}
-          </select>
-        </label>
-        <label>
-          Subject
-          <select value={subjectId} onChange={(event) => setSubjectId(event.target.value)}>
-            <option value="">Anyone</option>
-            {subjects.state === 'ready' &&
-              subjects.value.map((subject) => (
-                <option key={subject.id} value={subject.id}>
-                  {subject.pseudonym}
-                </option>
-              ))}
-          </select>
-        </label>
+        <FilterSelect label="Status" value={status} onChange={(value) => setStatus(value as ClipStatus | '')} anyLabel="All" options={statuses.map((value) => ({ value, label: value }))} />
+        <FilterSelect label="Kind" value={kind} onChange={(value) => setKind(value as ClipKind | '')} anyLabel="All" options={kinds.map((value) => ({ value, label: value }))} />
+        <FilterSelect
+          label="Card"
+          value={cardId}
+          onChange={setCardId}
+          anyLabel="All cards"
+          options={cards.state === 'ready' ? cards.value.map((card) => ({ value: card.id, label: `${card.label || card.id} (${card.clipCount})` })) : []}
+        />
+        <FilterSelect
+          label="Subject"
+          value={subjectId}
+          onChange={setSubjectId}
+          anyLabel="Anyone"
+          options={subjects.state === 'ready' ? subjects.value.map((subject) => ({ value: subject.id, label: subject.pseudonym })) : []}
+        />
         <label>
           From
           <input type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
@@ -92,5 +62,22 @@ export function LibraryScreen() {
         {selected && <ClipDetail clip={selected} onClose={() => setSelected(null)} />}
       </div>
     </section>
+  );
+}
+
+/** One library filter: a labelled select whose empty value means "any". */
+function FilterSelect({ label, value, onChange, anyLabel, options }: { label: string; value: string; onChange: (value: string) => void; anyLabel: string; options: { value: string; label: string }[] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{anyLabel}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
