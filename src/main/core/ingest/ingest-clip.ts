@@ -121,17 +121,20 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
       prover.push(chunk);
       storedHash.update(chunk);
       await writer.write(chunk);
+      await storedHash.flowing();
     }
     await run.done;
     context.advance(0, 'prove');
     proof = await prover.finish();
   } catch (error) {
     run.kill();
+    storedHash.discard();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `metadata could not be removed: ${reasonOf(error)}`);
   }
   context.advance(clip.primary.size / 3, 'encrypt');
   if (!proof.clean) {
+    storedHash.discard();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned copy failed the proof: ${proof.problems.join('; ')}`);
   }
@@ -143,7 +146,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: storedHash.digest() },
+    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: await storedHash.digest() },
     master,
     findings,
     proof,
@@ -179,12 +182,13 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   if (!proof.clean) return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned photo failed the proof: ${proof.problems.join('; ')}`);
   const storedHash = await createStoredHasher();
   storedHash.update(cleaned);
+  const storedBlake2b256 = await storedHash.digest();
   const master = await context.vault.writeObject('master', cleaned, { role: 'sanitized-master', container: 'still' });
   context.advance(clip.primary.size / 3, 'encrypt');
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: storedHash.digest() },
+    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256 },
     master,
     findings,
     proof,
@@ -272,7 +276,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     originalName: file(clip),
     fileFingerprint: fingerprint,
     contentKey: context.keys.contentKey(result.hashes.blake2b256),
-    hashes: result.hashes,
+    hashes: { ...result.hashes, sourceMtimeMs: clip.primary.mtimeMs },
     sizeBytes: clip.primary.size,
     durationSeconds: result.durationSeconds,
     streams: result.streams,

@@ -2,19 +2,57 @@ import { promises as fsp } from 'node:fs';
 import type { CoordinateHit } from '../media/coords-text';
 import { createCoordinateByteScanner } from '../media/byte-scan';
 import { cardOpenFlags } from './card-scan';
-import { createSourceHasher, HASH_READ_BYTES, initHashing, type SourceDigest } from './hashing';
+import { createOffThreadBlake2b, type OffThreadBlake2b } from '../vault/crypto-worker';
+import { createXxh64Hasher, HASH_READ_BYTES, initHashing, type SourceDigest } from './hashing';
 
 /**
  * One streaming read of a source file on the card that feeds everything that needs its raw bytes: the
  * two hashes (xxh64 for ASC MHL, BLAKE2b-256 as the record) and the coordinate byte scan (GPS hidden in
  * SEI user data, iXML, private boxes). Opened read-only without following links; constant memory.
+ * xxh64 runs here; BLAKE2b-256 on a crypto worker thread (vault/crypto-worker.ts), in parallel with the scan.
  */
 export async function readSource(
   absPath: string,
   options: { scanBytes: boolean; onBytes?: (bytes: number) => void; sink?: (chunk: Buffer) => Promise<void> },
 ): Promise<SourceDigest & { size: number; coordinateHits: CoordinateHit[] }> {
   await initHashing();
-  const hasher = createSourceHasher();
+  const xxh = createXxh64Hasher();
+  const blake = createOffThreadBlake2b();
+  let read;
+  try {
+    read = await streamSource(absPath, options, {
+      update(chunk) {
+        xxh.update(chunk);
+        blake.update(chunk);
+      },
+      flowing: () => blake.flowing(),
+    });
+  } catch (error) {
+    blake.discard();
+    throw error;
+  }
+  return { xxh64: xxh.digest(), blake2b256: await blake.digest(), ...read };
+}
+
+/**
+ * The verification re-read of a source (step 7): xxh64 only. That re-read guards against read errors (a
+ * flaky card or reader returning different bytes the second time), not against an adversary: the bytes
+ * that matter were already hashed with BLAKE2b-256 on the first read, and what went into the vault is
+ * verified by its own BLAKE2b-256. A read error that keeps the 64-bit xxh64 is not a realistic event, and
+ * skipping BLAKE2b here saves a third of the verification's CPU.
+ */
+export async function rereadSourceXxh64(absPath: string, onBytes?: (bytes: number) => void): Promise<{ xxh64: string; size: number }> {
+  await initHashing();
+  const hasher = createXxh64Hasher();
+  const { size } = await streamSource(absPath, { scanBytes: false, ...(onBytes ? { onBytes } : {}) }, hasher);
+  return { xxh64: hasher.digest(), size };
+}
+
+async function streamSource(
+  absPath: string,
+  options: { scanBytes: boolean; onBytes?: (bytes: number) => void; sink?: (chunk: Buffer) => Promise<void> },
+  hasher: { update(chunk: Uint8Array): void; flowing?: () => Promise<void> },
+): Promise<{ size: number; coordinateHits: CoordinateHit[] }> {
   const scanner = options.scanBytes ? createCoordinateByteScanner() : null;
   let size = 0;
   const handle = await fsp.open(absPath, cardOpenFlags);
@@ -26,16 +64,20 @@ export async function readSource(
       if (options.sink) await options.sink(chunk);
       size += chunk.length;
       options.onBytes?.(chunk.length);
+      if (hasher.flowing) await hasher.flowing();
     }
   } finally {
     await handle.close();
   }
-  return { ...hasher.digest(), size, coordinateHits: scanner?.finish() ?? [] };
+  return { size, coordinateHits: scanner?.finish() ?? [] };
 }
 
-/** BLAKE2b-256 of a byte stream (what was stored in the vault), for verification. */
-export async function createStoredHasher(): Promise<{ update(chunk: Uint8Array): void; digest(): string }> {
+/**
+ * BLAKE2b-256 of a byte stream (what was stored in the vault), for verification, on a crypto worker's
+ * thread. BLAKE2b only: the stored bytes' record is BLAKE2b-256 (an xxh64 of them used to be computed and
+ * thrown away). Await `flowing()` in the producing loop; call `discard()` if the stream is abandoned.
+ */
+export async function createStoredHasher(): Promise<OffThreadBlake2b> {
   await initHashing();
-  const hasher = createSourceHasher();
-  return { update: (chunk) => hasher.update(chunk), digest: () => hasher.digest().blake2b256 };
+  return createOffThreadBlake2b();
 }

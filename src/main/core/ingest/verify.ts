@@ -2,7 +2,7 @@ import type { ClipStatus } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
 import { setClipStatus, type SourceHashes } from './clip-records';
 import type { ClipIngestContext } from './ingest-clip';
-import { createStoredHasher, readSource } from './source-read';
+import { rereadSourceXxh64 } from './source-read';
 
 /**
  * Step 7: re-read and decrypt the vault object and compare it with what was written; re-read the source
@@ -23,21 +23,24 @@ export async function verifyClip(
   const expected = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
   context.advance(0, 'verify');
 
-  const stored = await createStoredHasher();
+  // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no plaintext
+  // back on this thread (vault.digestObject).
+  let storedDigest: string;
   try {
-    for await (const chunk of vault.streamObject(row.master_object_id)) stored.update(chunk);
+    storedDigest = await vault.digestObject(row.master_object_id);
   } catch (error) {
     return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (stored.digest() !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
+  if (storedDigest !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
 
   let source;
   try {
-    source = await readSource(sourcePath, { scanBytes: false, onBytes: (bytes) => context.advance(bytes / 3, 'verify') });
+    source = await rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify'));
   } catch (error) {
     return fail(`the card file could not be read again: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (source.blake2b256 !== expected.blake2b256 || source.xxh64 !== expected.xxh64) {
+  // xxh64 only on this re-read: it guards against read errors, not an adversary (see rereadSourceXxh64).
+  if (source.xxh64 !== expected.xxh64) {
     return fail('the card file changed between the two reads (bad card or reader?); offload it again');
   }
   const status: ClipStatus = row.status === 'quarantined' ? 'quarantined' : 'verified';

@@ -1,14 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { findCoordinates, type CoordinateHit } from './coords-text';
+import { createRunFinder } from './text-runs';
 
-const PRINTABLE = new Uint8Array(256);
-for (let b = 0x20; b < 0x7f; b += 1) PRINTABLE[b] = 1;
-PRINTABLE[0x09] = 1;
-PRINTABLE[0xb0] = 1; // ° in latin1 (DMS notation)
+// Printable ASCII, tab and ° in latin1 (DMS notation): the bytes a coordinate written as text is made of.
+const PRINTABLE_CLASS = String.raw`\t\x20-\x7e\xb0`;
+// A run is only worth the coordinate regexes if it holds a decimal with 3+ places (as before the rewrite).
+const ANCHOR = /\d\.\d{3}/;
 
 const MIN_RUN = 10; // shortest text that can hold a coordinate worth reporting ("+1.2345+2.3456")
 const MAX_RUN = 4096;
 const MAX_HITS = 64;
+const TEXT_PIECE = 64 * 1024;
 
 export interface CoordinateByteScanner {
   push(chunk: Buffer): void;
@@ -17,41 +19,32 @@ export interface CoordinateByteScanner {
 
 /**
  * Streaming scan of raw bytes (the whole source file, including H.264 SEI user data, iXML chunks, private
- * boxes) for coordinates written as text. Only printable runs are handed to the regexes, so 2 GB of
- * compressed video costs one cheap pass. Can be fed from the hashing read instead of a second read.
+ * boxes) for coordinates written as text. Only printable runs holding a decimal number are handed to the
+ * regexes; finding them is left to V8's native regex engine (text-runs.ts), so 2 GB of compressed video
+ * costs one cheap pass. Can be fed from the hashing read instead of a second read.
  */
 export function createCoordinateByteScanner(): CoordinateByteScanner {
   const hits = new Map<string, CoordinateHit>();
-  let carry = ''; // a printable run still open at the end of the previous chunk
-  const handle = (text: string) => {
-    if (text.length >= MIN_RUN && hits.size < MAX_HITS && /\d\.\d{3}/.test(text)) {
-      for (const h of findCoordinates(text)) hits.set(h.raw, h);
-    }
-  };
-  return {
-    push(chunk: Buffer) {
-      let start = carry ? 0 : -1;
-      for (let i = 0; i < chunk.length; i += 1) {
-        if (PRINTABLE[chunk[i] as number] === 1) {
-          if (start < 0) start = i;
-        } else if (start >= 0) {
-          if (carry || i - start >= MIN_RUN) handle(carry + chunk.toString('latin1', start, i));
-          carry = '';
-          start = -1;
-        }
-      }
-      if (start >= 0) {
-        carry += chunk.toString('latin1', start);
-        // Keep the tail of an endless run so a coordinate straddling the cut is still seen whole.
-        if (carry.length > MAX_RUN) {
-          handle(carry);
-          carry = carry.slice(-64);
-        }
+  const finder = createRunFinder({
+    memberClass: PRINTABLE_CLASS,
+    anchor: ANCHOR,
+    minRun: MIN_RUN,
+    maxRun: MAX_RUN,
+    overlap: 64, // keep the tail of an endless run so a coordinate straddling the cut is still seen whole
+    onRun(text) {
+      if (text.length >= MIN_RUN && hits.size < MAX_HITS && ANCHOR.test(text)) {
+        for (const h of findCoordinates(text)) hits.set(h.raw, h);
       }
     },
+  });
+  return {
+    push(chunk) {
+      // Decoded 64 KiB at a time: a longer string goes to V8's large-object space, which only a full GC
+      // frees, and a 1 MiB string per read piled up to ~100 MB of RSS during an ingest.
+      for (let at = 0; at < chunk.length; at += TEXT_PIECE) finder.push(chunk.subarray(at, at + TEXT_PIECE));
+    },
     finish() {
-      handle(carry);
-      carry = '';
+      finder.finish();
       return [...hits.values()];
     },
   };

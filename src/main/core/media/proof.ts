@@ -3,6 +3,7 @@ import { StreamingMatcher } from './byte-matcher';
 import type { MediaTools } from './media-tools';
 import { probeStream } from './probe';
 import type { ProbeResult } from './ffprobe-parse';
+import { createRunFinder } from './text-runs';
 import { cleanStill } from './still-clean';
 import { EXIFR_ALL } from './still-scan';
 
@@ -40,10 +41,12 @@ const ALLOWED_STREAM_TAGS: Record<string, (v: string) => boolean> = {
 const IHDR_FIELDS = new Set(['ImageWidth', 'ImageHeight', 'BitDepth', 'ColorType', 'Compression', 'Filter', 'Interlace']);
 
 /** Runs of digits/signs/dots that look like an ISO 6709 position or a high-precision decimal degree. */
-const NUMERIC = new Uint8Array(256);
-for (const c of '0123456789+-.') NUMERIC[c.charCodeAt(0)] = 1;
+const NUMERIC_CLASS = String.raw`0-9+\-.`;
+// Both patterns below hold a digit, a dot and two more digits: the rare anchor the run finder looks for.
+const NUMERIC_ANCHOR = /\d\.\d\d/;
 const ISO6709_RUN = /[+-]\d{2}\.\d{2,}[+-]\d{3}\.\d{2,}/;
 const DEGREE_RUN = /(?:^|[^\d])[+-]?\d{1,3}\.\d{5,}(?![\d])/;
+const looksLikeCoordinate = (run: string) => ISO6709_RUN.test(run) || DEGREE_RUN.test(run);
 
 function checkProbe(probe: ProbeResult, problems: string[]): void {
   if (probe.streams.length === 0) problems.push('the output has no audio or video stream');
@@ -63,7 +66,7 @@ function checkProbe(probe: ProbeResult, problems: string[]): void {
  * Proves sanitized bytes clean while they stream past (before they are committed): none of the scan's
  * values in any notation, no generic location markers, and — by ffprobe on the head (audio/video) or exifr
  * plus a structural re-clean (stills) — no streams or tags outside a tiny allow-list. Memory stays bounded:
- * the DFA state, a short numeric run, and the head (stills are small and already in memory).
+ * a short carry of the last bytes per scan, and the head (stills are small and already in memory).
  */
 export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions): CleanlinessProver {
   const markers = [...MARKERS, ...(opts.kind === 'still' ? STILL_MARKERS : [])].map((m) => Buffer.from(m, 'latin1'));
@@ -72,29 +75,25 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
   const head: Buffer[] = [];
   let headLen = 0;
   let total = 0;
-  let run = '';
   const numericHits: string[] = [];
-  const checkRun = () => {
-    if (run.length >= 8 && numericHits.length < 10 && (ISO6709_RUN.test(run) || DEGREE_RUN.test(run))) numericHits.push(`byte ${total}`);
-    run = '';
-  };
+  // Numeric runs: the first 64 characters of a run are what the byte-loop version tested; the whole run
+  // is tested too (fails closed: a coordinate past character 64 of a long run is reported as well).
+  const numericRuns = createRunFinder({
+    memberClass: NUMERIC_CLASS,
+    anchor: NUMERIC_ANCHOR,
+    minRun: 8,
+    maxRun: 4096,
+    overlap: 64,
+    onRun(run, end) {
+      if (run.length >= 8 && numericHits.length < 10 && (looksLikeCoordinate(run.slice(0, 64)) || looksLikeCoordinate(run))) numericHits.push(`byte ${end}`);
+    },
+  });
   return {
     push(chunk: Buffer) {
-      matcher.push(chunk);
-      // Numeric runs: track start/length only; text is built just for runs long enough to matter.
-      let start = run ? 0 : -1;
-      for (let i = 0; i < chunk.length; i += 1) {
-        if (NUMERIC[chunk[i] as number] === 1) {
-          if (start < 0) start = i;
-        } else if (start >= 0) {
-          if (run || i - start >= 8) {
-            run += chunk.toString('latin1', start, Math.min(i, start + 64));
-            checkRun();
-          }
-          start = -1;
-        }
-      }
-      if (start >= 0) run = (run + chunk.toString('latin1', start, Math.min(chunk.length, start + 64))).slice(0, 64);
+      // One latin1 decoding (a native copy) serves both regex-driven scans.
+      const text = chunk.toString('latin1');
+      matcher.push(chunk, text);
+      numericRuns.push(chunk, text);
       total += chunk.length;
       if (headLen < headLimit) {
         const part = chunk.subarray(0, Math.min(chunk.length, headLimit - headLen));
@@ -103,7 +102,7 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
       }
     },
     async finish() {
-      checkRun();
+      numericRuns.finish();
       const problems: string[] = [];
       const needleCount = opts.needles.length;
       for (const m of matcher.matches) {

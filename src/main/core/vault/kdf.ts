@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { SafehouseError } from '../../../shared/errors';
 import { loadSodium } from './sodium';
 
@@ -56,19 +58,72 @@ export function assertStrongPassphrase(passphrase: string): void {
 }
 
 /**
+ * The Argon2id derivation runs in a worker thread with its own libsodium instance, terminated right after:
+ * - the ~256 MiB WebAssembly heap Argon2id needs at MODERATE is released with the worker (a WebAssembly
+ *   memory never shrinks, so in the shared instance it stayed in the process for good);
+ * - the ~1 s of hashing no longer blocks the thread that runs the Electron main process / the CLI.
+ * Plain CommonJS evaluated as a string, so it runs the same under vitest, the electron-vite build and
+ * Electron; the library is required by the absolute path resolved here. The passphrase bytes and salt are
+ * copied in with workerData (then wiped on this side by the caller and in the worker after use); the key
+ * comes back by postMessage and the worker wipes its own copy before exiting.
+ */
+const KDF_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const sodium = require(workerData.sodiumPath);
+sodium.ready.then(() => {
+  const { password, salt, opsLimit, memLimit, keyBytes } = workerData;
+  let key = null;
+  try {
+    key = sodium.crypto_pwhash(keyBytes, password, salt, opsLimit, memLimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    parentPort.postMessage({ key });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  } finally {
+    sodium.memzero(password);
+    if (key) sodium.memzero(key);
+  }
+}, (error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
+`;
+
+let sodiumPath: string | undefined;
+
+function pwhashInWorker(password: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
+  sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
+  const worker = new Worker(KDF_WORKER_SOURCE, {
+    eval: true,
+    workerData: { sodiumPath, password, salt, opsLimit: params.opsLimit, memLimit: params.memLimit, keyBytes: KEK_BYTES },
+  });
+  return new Promise<Uint8Array>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.once('message', (message: { key?: Uint8Array; error?: string }) =>
+      settle(() => (message.key?.length === KEK_BYTES ? resolve(message.key) : reject(new Error(`Argon2id failed: ${message.error ?? 'no key'}`)))),
+    );
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`the key-derivation worker exited (${code}) without a key`))));
+  });
+}
+
+/**
  * Derives the 32-byte KEK. The passphrase is NFC-normalised then UTF-8 encoded, so the same words typed
  * on two keyboards (composed vs decomposed accents) open the vault. The caller must memzero the result.
+ * The parameters are checked before anything runs; the hashing itself runs in a worker (see above).
  *
- * Note: this call is synchronous and takes ~1–2 s at MODERATE; JavaScript strings cannot be wiped, so the
- * passphrase string itself lingers until garbage-collected — a known limit of doing this in JS.
+ * Note: JavaScript strings cannot be wiped, so the passphrase string itself lingers until
+ * garbage-collected — a known limit of doing this in JS.
  */
 export async function deriveKek(passphrase: string, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
   assertSafeKdfParams({ ...params, saltLength: salt.length });
   const sodium = await loadSodium();
   const pw = sodium.from_string(passphrase.normalize('NFC'));
   try {
-    return sodium.crypto_pwhash(KEK_BYTES, pw, salt, params.opsLimit, params.memLimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    return await pwhashInWorker(pw, salt, params);
   } finally {
-    sodium.memzero(pw);
+    sodium.memzero(pw); // the worker got its own copy (workerData is cloned when the worker is created)
   }
 }

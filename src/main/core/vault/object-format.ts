@@ -152,6 +152,34 @@ export class ObjectSealer {
   }
 }
 
+/**
+ * Opens a header with one key pair of its class: unseals the file key, checks the header MAC, and returns
+ * the stream subkey (the caller must memzero it) and the MAC (every stream message's AD). Throws INTEGRITY
+ * if no sealed key opens with `keyPair` or the MAC does not match.
+ */
+export function unsealStreamKey(header: ParsedHeader, keyPair: ClassKeyPair): { streamKey: Uint8Array; mac: Uint8Array } {
+  const sodium = sodiumSync();
+  let fileKey: Uint8Array | null = null;
+  for (const sealed of header.sealedKeys) {
+    try {
+      fileKey = sodium.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.privateKey);
+      break;
+    } catch {
+      // not sealed to us; try the next recipient slot
+    }
+  }
+  if (!fileKey || fileKey.length !== 32) throw integrity('no recipient slot opens with this key');
+  const { macKey, streamKey } = deriveSubkeys(fileKey);
+  sodium.memzero(fileKey);
+  const expected = sodium.crypto_generichash(MAC_BYTES, header.signed, macKey);
+  sodium.memzero(macKey);
+  if (!sodium.memcmp(expected, header.mac)) {
+    sodium.memzero(streamKey);
+    throw integrity('header MAC mismatch');
+  }
+  return { streamKey, mac: expected };
+}
+
 /** Decrypting side: open the header with one key pair of the object's class, then feed frames in order. */
 export class ObjectOpener {
   private readonly state: ReturnType<ReturnType<typeof sodiumSync>['crypto_secretstream_xchacha20poly1305_init_pull']>;
@@ -162,25 +190,8 @@ export class ObjectOpener {
   /** Throws INTEGRITY if no sealed key opens with `keyPair` or the MAC does not match. */
   constructor(header: ParsedHeader, keyPair: ClassKeyPair) {
     const sodium = sodiumSync();
-    let fileKey: Uint8Array | null = null;
-    for (const sealed of header.sealedKeys) {
-      try {
-        fileKey = sodium.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.privateKey);
-        break;
-      } catch {
-        // not sealed to us; try the next recipient slot
-      }
-    }
-    if (!fileKey || fileKey.length !== 32) throw integrity('no recipient slot opens with this key');
-    const { macKey, streamKey } = deriveSubkeys(fileKey);
-    sodium.memzero(fileKey);
-    const expected = sodium.crypto_generichash(MAC_BYTES, header.signed, macKey);
-    sodium.memzero(macKey);
-    if (!sodium.memcmp(expected, header.mac)) {
-      sodium.memzero(streamKey);
-      throw integrity('header MAC mismatch');
-    }
-    this.mac = expected;
+    const { streamKey, mac } = unsealStreamKey(header, keyPair);
+    this.mac = mac;
     this.state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header.streamHeader, streamKey);
     sodium.memzero(streamKey);
   }

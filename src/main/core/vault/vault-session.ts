@@ -47,6 +47,11 @@ export interface UnlockedVault {
    * follow it. Consumers MUST discard everything they wrote from this stream if it throws.
    */
   streamObject(id: string): AsyncGenerator<Buffer>;
+  /**
+   * BLAKE2b-256 (hex) of an object's plaintext, every frame authenticated and TAG_FINAL checked as in
+   * readObject, decrypted and hashed off the main thread; for verification. Throws INTEGRITY on damage.
+   */
+  digestObject(id: string): Promise<string>;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
   objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }>;
   deleteObject(id: string): Promise<void>;
@@ -235,6 +240,10 @@ export class VaultSession implements UnlockedVault {
     } finally {
       await opened.close();
     }
+  }
+
+  digestObject(id: string): Promise<string> {
+    return this.store.digestContent(id, (cls) => this.keyPairFor(cls));
   }
 
   async objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }> {

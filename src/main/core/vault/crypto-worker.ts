@@ -1,0 +1,357 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { SafehouseError } from '../../../shared/errors';
+import { ABYTES, FRAME_SIZE } from './object-format';
+
+/**
+ * BLAKE2b-256 (and the verification decrypt of vault objects) on a second core. An ingest hashes every byte with BLAKE2b three times (source, sanitized
+ * master as written, master as decrypted back), and the WebAssembly BLAKE2b runs on the thread that also
+ * encrypts, decrypts and scans; this moves it to one shared worker thread with its own libsodium instance.
+ *
+ * Only bytes are handed over — card data and sanitized masters, never a key — and only in memory: each
+ * hasher owns a small ring of 1 MiB slots in a SharedArrayBuffer; chunks are copied into a slot (the caller
+ * keeps and may reuse its own buffer) and a full slot is announced by a tiny message (a message carrying
+ * each chunk cost more than the hashing it saved). Messages to one worker are handled in order, so each
+ * hasher's bytes are hashed in the order given. The worker acknowledges every slot, and `flowing()` lets a
+ * producer wait until a slot is free, so memory stays bounded when the producer is faster than BLAKE2b.
+ * (When no slot is free — one huge update — the rest is sent as a transferred copy.) Idle for a while,
+ * the worker exits.
+ *
+ * Plain CommonJS evaluated as a string (runs the same under vitest, the electron-vite build and
+ * Electron); libsodium is required by the absolute path resolved here.
+ */
+const HASH_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const sodium = require(workerData.sodiumPath);
+const states = new Map();
+const queue = [];
+let ready = false;
+const handle = (m) => {
+  try {
+    if (m.op === 'init') states.set(m.id, { state: sodium.crypto_generichash_init(null, 32), ring: m.ring });
+    else if (m.op === 'update') {
+      const s = states.get(m.id);
+      if (m.data) sodium.crypto_generichash_update(s.state, m.data);
+      else sodium.crypto_generichash_update(s.state, new Uint8Array(s.ring, m.slot * m.slotBytes, m.length));
+      parentPort.postMessage({ id: m.id, slot: m.slot, acked: m.data ? m.data.length : 0 });
+    } else if (m.op === 'final') {
+      const digest = sodium.crypto_generichash_final(states.get(m.id).state, 32, 'hex');
+      states.delete(m.id);
+      parentPort.postMessage({ id: m.id, digest });
+    } else if (m.op === 'drop') states.delete(m.id);
+    else if (m.op === 'open') {
+      // Verification read of a vault object: the same checks as ObjectOpener, then BLAKE2b of the plaintext.
+      const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(m.streamHeader, m.key);
+      sodium.memzero(m.key);
+      const meta = sodium.crypto_secretstream_xchacha20poly1305_pull(pull, m.meta, m.ad);
+      if (!meta || meta.tag !== sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) throw new Error('metadata frame');
+      sodium.memzero(meta.message);
+      states.set(m.id, { pull, ad: m.ad, state: sodium.crypto_generichash_init(null, 32), ring: m.ring, finished: false });
+    } else if (m.op === 'frames') {
+      const s = states.get(m.id);
+      const bytes = new Uint8Array(s.ring, m.slot * m.slotBytes, m.length);
+      for (let off = 0; off < m.length; ) {
+        const n = Math.min(m.frameBytes, m.length - off);
+        if (s.finished) throw new Error('bytes after TAG_FINAL');
+        if (n < m.abytes) throw new Error('bad frame length');
+        const r = sodium.crypto_secretstream_xchacha20poly1305_pull(s.pull, bytes.subarray(off, off + n), s.ad);
+        if (!r) throw new Error('frame failed authentication');
+        const final = r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+        const remainingAfter = m.length - off - n + m.after;
+        const ok = final ? remainingAfter === 0 : r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE && n === m.frameBytes;
+        if (!ok) {
+          sodium.memzero(r.message);
+          throw new Error(final ? 'bytes after the final frame' : 'short or unexpected frame');
+        }
+        sodium.crypto_generichash_update(s.state, r.message);
+        sodium.memzero(r.message);
+        if (final) s.finished = true;
+        off += n;
+      }
+      parentPort.postMessage({ id: m.id, slot: m.slot, acked: 0 });
+    } else if (m.op === 'verified') {
+      const s = states.get(m.id);
+      states.delete(m.id);
+      if (!s.finished) throw new Error('stream ends without TAG_FINAL');
+      parentPort.postMessage({ id: m.id, digest: sodium.crypto_generichash_final(s.state, 32, 'hex') });
+    }
+  } catch (error) {
+    states.delete(m.id);
+    parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) });
+  }
+};
+parentPort.on('message', (m) => (ready ? handle(m) : queue.push(m)));
+sodium.ready.then(() => {
+  ready = true;
+  for (const m of queue.splice(0)) handle(m);
+});
+`;
+
+const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+const SLOT_BYTES = 1024 * 1024;
+const SLOTS = 3;
+const FRAMES_PER_SLOT = 16;
+const FRAME_SLOT_BYTES = FRAME_SIZE * FRAMES_PER_SLOT;
+const RING_BYTES = Math.max(SLOT_BYTES, FRAME_SLOT_BYTES) * SLOTS;
+const MAX_POOLED_RINGS = 6;
+
+/**
+ * Rings are pooled: a SharedArrayBuffer is only freed once both threads have garbage-collected their
+ * handles, and the worker (busy in WebAssembly) rarely collects, so a fresh ring per job piled up hundreds
+ * of MB. A ring goes back to the pool only once the worker is done with it (digest or error received).
+ */
+const ringPool: SharedArrayBuffer[] = [];
+const takeRing = (): SharedArrayBuffer => ringPool.pop() ?? new SharedArrayBuffer(RING_BYTES);
+const giveRing = (ring: SharedArrayBuffer): void => {
+  if (ringPool.length < MAX_POOLED_RINGS) ringPool.push(ring);
+};
+const IDLE_EXIT_MS = 5_000;
+
+interface Pending {
+  /** Bytes sent as transferred copies and not yet hashed. */
+  inFlight: number;
+  /** Ring slots the worker has handed back. */
+  free: number[];
+  waiters: Array<() => void>;
+  resolveDigest?: (hex: string) => void;
+  rejectDigest?: (error: Error) => void;
+  failed?: Error;
+  /** Returns the job's ring to the pool; called once the worker has sent its last message for the job. */
+  release?: () => void;
+}
+
+let sodiumPath: string | undefined;
+let nextId = 1;
+
+/**
+ * One worker thread and the jobs open on it. Two lanes, so two files' verification reads (decrypt + hash,
+ * the busiest worker job) run on both cores at once; a job goes to the lane with fewer open jobs.
+ */
+class Lane {
+  worker: Worker | null = null;
+  readonly open = new Map<number, Pending>();
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  post(message: unknown, transfer?: ArrayBuffer[]): void {
+    this.start().postMessage(message, transfer);
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.open.values()) {
+      pending.failed = error;
+      pending.rejectDigest?.(error);
+      for (const wake of pending.waiters.splice(0)) wake();
+    }
+    this.open.clear();
+    this.worker = null;
+  }
+
+  private start(): Worker {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    if (this.worker) return this.worker;
+    sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
+    const started = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
+    started.unref(); // never keeps the process alive on its own
+    started.on('message', (message: { id: number; slot?: number; acked?: number; digest?: string; error?: string }) => {
+      const pending = this.open.get(message.id);
+      if (!pending) return;
+      if (message.error !== undefined) {
+        const error = new SafehouseError('INTERNAL', `BLAKE2b worker: ${message.error}`);
+        pending.failed = error;
+        pending.rejectDigest?.(error);
+        for (const wake of pending.waiters.splice(0)) wake();
+        this.open.delete(message.id);
+        pending.release?.(); // later queued messages of this job fail on the missing state, never read the ring
+      } else if (message.acked !== undefined) {
+        if (message.slot !== undefined && message.slot >= 0) pending.free.push(message.slot);
+        pending.inFlight -= message.acked;
+        if (pending.inFlight <= MAX_IN_FLIGHT && pending.free.length > 0) for (const wake of pending.waiters.splice(0)) wake();
+      } else if (message.digest !== undefined) {
+        this.open.delete(message.id);
+        pending.release?.();
+        pending.resolveDigest?.(message.digest);
+        if (this.open.size === 0) this.scheduleIdleExit();
+      }
+    });
+    started.on('error', (error) => {
+      if (this.worker === started) this.failAll(error instanceof Error ? error : new Error(String(error)));
+    });
+    started.on('exit', (code) => {
+      if (this.worker === started) this.failAll(new SafehouseError('INTERNAL', `the BLAKE2b worker exited (${code})`));
+    });
+    this.worker = started;
+    return started;
+  }
+
+  forget(id: number): void {
+    if (!this.open.delete(id)) return;
+    this.worker?.postMessage({ op: 'drop', id });
+    if (this.open.size === 0) this.scheduleIdleExit();
+  }
+
+  private scheduleIdleExit(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.open.size === 0 && this.worker) {
+        const stopping = this.worker;
+        this.worker = null;
+        void stopping.terminate();
+      }
+    }, IDLE_EXIT_MS);
+    this.idleTimer.unref();
+  }
+}
+
+const lanes = [new Lane(), new Lane()];
+
+function openJob(pending: Pending): { id: number; lane: Lane } {
+  const lane = lanes.reduce((best, next) => (next.open.size < best.open.size ? next : best));
+  const id = nextId;
+  nextId += 1;
+  lane.open.set(id, pending);
+  return { id, lane };
+}
+
+export interface OffThreadBlake2b {
+  /** Copies the chunk (the caller may reuse its buffer) and queues it for hashing. */
+  update(chunk: Uint8Array): void;
+  /** Resolves when little enough is queued; await it in producer loops to keep memory bounded. */
+  flowing(): Promise<void>;
+  /** BLAKE2b-256 of everything updated, 64 lower-case hex digits. */
+  digest(): Promise<string>;
+  /** Forgets the state without a digest (error paths). */
+  discard(): void;
+}
+
+export function createOffThreadBlake2b(): OffThreadBlake2b {
+  const ring = takeRing();
+  const pending: Pending = { inFlight: 0, free: Array.from({ length: SLOTS - 1 }, (_, i) => SLOTS - 1 - i), waiters: [], release: () => giveRing(ring) };
+  const { id, lane } = openJob(pending);
+  lane.post({ op: 'init', id, ring });
+  let done = false;
+  let slot: number | undefined = 0; // the slot being filled
+  let view = new Uint8Array(ring, 0, SLOT_BYTES);
+  let filled = 0;
+  const announce = (): void => {
+    if (filled === 0 || slot === undefined) return;
+    lane.post({ op: 'update', id, slot, slotBytes: SLOT_BYTES, length: filled });
+    slot = pending.free.pop();
+    if (slot !== undefined) view = new Uint8Array(ring, slot * SLOT_BYTES, SLOT_BYTES);
+    filled = 0;
+  };
+  const check = (): void => {
+    if (pending.failed) throw pending.failed;
+    if (done) throw new SafehouseError('INTERNAL', 'A hasher was used after its digest was taken.');
+  };
+  const ensureSlot = (): boolean => {
+    if (slot !== undefined) return true;
+    slot = pending.free.pop();
+    if (slot === undefined) return false;
+    view = new Uint8Array(ring, slot * SLOT_BYTES, SLOT_BYTES);
+    return true;
+  };
+  return {
+    update(chunk) {
+      check();
+      let at = 0;
+      while (at < chunk.length) {
+        if (!ensureSlot()) {
+          // Every slot is with the worker: send the rest as a transferred copy instead of blocking.
+          // A real copy: Buffer#slice is a view, and transferring it would detach the caller's memory.
+          const copy = new Uint8Array(chunk.subarray(at));
+          pending.inFlight += copy.length;
+          lane.post({ op: 'update', id, slot: -1, data: copy }, [copy.buffer]);
+          return;
+        }
+        const n = Math.min(SLOT_BYTES - filled, chunk.length - at);
+        view.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === SLOT_BYTES) announce();
+      }
+    },
+    flowing() {
+      if (pending.failed) return Promise.reject(pending.failed);
+      if (pending.inFlight <= MAX_IN_FLIGHT && (slot !== undefined || pending.free.length > 0)) return Promise.resolve();
+      return new Promise<void>((resolve) => pending.waiters.push(resolve)).then(() => {
+        if (pending.failed) throw pending.failed;
+      });
+    },
+    digest() {
+      check();
+      announce();
+      done = true;
+      return new Promise<string>((resolve, reject) => {
+        pending.resolveDigest = resolve;
+        pending.rejectDigest = reject;
+        lane.post({ op: 'final', id });
+      });
+    },
+    discard() {
+      if (done) return;
+      done = true;
+      lane.forget(id); // the ring is not pooled again: the worker may still read queued slots
+    },
+  };
+}
+
+
+export interface OffThreadObjectDigest {
+  /** Whole frames only (a multiple of FRAME_SIZE, except the object's last batch); `after` = bytes that follow. */
+  frames(bytes: Uint8Array, after: number): void;
+  flowing(): Promise<void>;
+  /** BLAKE2b-256 of the plaintext; rejects (INTEGRITY) if any frame failed or TAG_FINAL was missing. */
+  digest(): Promise<string>;
+  discard(): void;
+}
+
+/**
+ * Decrypts and hashes one vault object's content on the worker, for verification (step 7): the plaintext
+ * never comes back to this thread, only its BLAKE2b-256. The frame rules are ObjectOpener.openChunk's
+ * (every frame authenticated with the header MAC as AD; a non-final frame full-size and TAG_MESSAGE;
+ * TAG_FINAL on the last frame and nothing after it). The stream key is copied to the worker, which wipes
+ * it once the secretstream state is set up; the caller wipes its own copy right after this returns.
+ */
+export function createOffThreadObjectDigest(opened: { streamHeader: Uint8Array; streamKey: Uint8Array; mac: Uint8Array; metaFrame: Uint8Array }): OffThreadObjectDigest {
+  const ring = takeRing();
+  const pending: Pending = { inFlight: 0, free: Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i), waiters: [], release: () => giveRing(ring) };
+  const { id, lane } = openJob(pending);
+  lane.post({ op: 'open', id, ring, streamHeader: opened.streamHeader, key: opened.streamKey, ad: opened.mac, meta: opened.metaFrame });
+  let done = false;
+  const toIntegrity = (error: Error) => new SafehouseError('INTEGRITY', undefined, { cause: new Error(error.message.replace(/^BLAKE2b worker: /, '')) });
+  return {
+    frames(bytes, after) {
+      if (pending.failed) throw toIntegrity(pending.failed);
+      if (bytes.length > FRAME_SLOT_BYTES) throw new SafehouseError('INTERNAL', 'too many frames in one batch');
+      const slot = pending.free.pop();
+      if (slot === undefined) throw new SafehouseError('INTERNAL', 'frames() called without awaiting flowing()');
+      new Uint8Array(ring, slot * FRAME_SLOT_BYTES, bytes.length).set(bytes);
+      lane.post({ op: 'frames', id, slot, slotBytes: FRAME_SLOT_BYTES, length: bytes.length, after, frameBytes: FRAME_SIZE, abytes: ABYTES });
+    },
+    flowing() {
+      if (pending.failed) return Promise.reject(toIntegrity(pending.failed));
+      if (pending.free.length > 0) return Promise.resolve();
+      return new Promise<void>((resolve) => pending.waiters.push(resolve)).then(() => {
+        if (pending.failed) throw toIntegrity(pending.failed);
+      });
+    },
+    digest() {
+      if (pending.failed) return Promise.reject(toIntegrity(pending.failed));
+      done = true;
+      return new Promise<string>((resolve, reject) => {
+        pending.resolveDigest = resolve;
+        pending.rejectDigest = (error) => reject(toIntegrity(error));
+        lane.post({ op: 'verified', id });
+      });
+    },
+    discard() {
+      if (done) return;
+      done = true;
+      lane.forget(id); // the ring is not pooled again: the worker may still read queued slots
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createOffThreadBlake2b } from '../../../src/main/core/vault/crypto-worker';
+import { createSourceHasher, initHashing } from '../../../src/main/core/ingest/hashing';
+
+beforeAll(() => initHashing());
+
+const reference = (data: Uint8Array) => {
+  const h = createSourceHasher();
+  h.update(data);
+  return h.digest().blake2b256;
+};
+
+describe('BLAKE2b-256 on the hash worker', () => {
+  it('matches the in-thread hash for empty input, odd chunk sizes, and one update larger than its ring', async () => {
+    const data = randomBytes(9 * 1024 * 1024 + 12345);
+    const empty = createOffThreadBlake2b();
+    expect(await empty.digest()).toBe(reference(new Uint8Array()));
+
+    const chunked = createOffThreadBlake2b();
+    const sizes = [1, 65536, 1048575, 3, 1048577, 700000];
+    for (let at = 0, i = 0; at < data.length; i += 1) {
+      const n = Math.min(sizes[i % sizes.length]!, data.length - at);
+      chunked.update(data.subarray(at, at + n));
+      at += n;
+      await chunked.flowing();
+    }
+    const whole = createOffThreadBlake2b();
+    whole.update(data); // no flowing(): more than the ring holds goes as a transferred copy
+    const [a, b] = await Promise.all([chunked.digest(), whole.digest()]);
+    expect(a).toBe(reference(data));
+    expect(b).toBe(reference(data));
+  });
+
+  it('keeps concurrent hashers apart, and copies (the caller may reuse its buffer)', async () => {
+    const x = createOffThreadBlake2b();
+    const y = createOffThreadBlake2b();
+    const buf = Buffer.alloc(300_000, 1);
+    x.update(buf);
+    buf.fill(2);
+    y.update(buf);
+    expect(await x.digest()).toBe(reference(Buffer.alloc(300_000, 1)));
+    expect(await y.digest()).toBe(reference(Buffer.alloc(300_000, 2)));
+  });
+});
