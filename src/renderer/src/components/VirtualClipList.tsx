@@ -3,6 +3,7 @@ import type { Clip } from '../../../shared/model';
 import type { CallInput } from '../../../shared/api';
 import { formatBytes, formatDuration } from '../format';
 import { callCore } from '../safehouse';
+import { ClipThumb } from './ClipThumb';
 
 const ROW_HEIGHT = 44;
 const PAGE_SIZE = 100;
@@ -84,7 +85,7 @@ export function VirtualClipList({ filter, onOpen, selectedId }: { filter: Filter
       <li key={clip?.id ?? `loading-${index}`} className="virtual-row" style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }} aria-setsize={total ?? -1} aria-posinset={index + 1}>
         {clip ? (
           <button type="button" className={`clip-row ${clip.id === selectedId ? 'selected' : ''}`} onClick={() => onOpen(clip)}>
-            <span className={`thumb thumb-${clip.kind}`} aria-hidden="true" />
+            <ClipThumb clipId={clip.id} kind={clip.kind} />
             <span className="code">{clip.code}</span>
             <span className="kind">{clip.kind}</span>
             <span className={`status status-${clip.status}`}>{clip.status}</span>
