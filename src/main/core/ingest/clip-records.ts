@@ -6,6 +6,7 @@ import type { Catalog, CatalogTx } from '../catalog';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
 import { hashFile } from './hashing';
+import { objectFilePath } from './object-paths';
 import type { LookupKeys } from './lookup-keys';
 
 /**
@@ -22,6 +23,8 @@ export interface SourceHashes {
   storedBlake2b256: string;
   /** The card file's modification time, for the ASC MHL export. */
   sourceMtimeMs?: number;
+  /** Field vaults only: BLAKE2b-256 of the encrypted object file, since they cannot decrypt it to verify. */
+  sealedFileBlake2b256?: string;
 }
 
 export interface NewClip {
@@ -129,7 +132,7 @@ export async function removeUnrecordedObjects(vault: UnlockedVault, catalog: Cat
   let removed = 0;
   for (const id of await vault.listObjectIds()) {
     if (recorded.has(id)) continue;
-    const info = await stat(path.join(vault.info.dir, 'objects', id.slice(0, 2), id)).catch(() => null);
+    const info = await stat(objectFilePath(vault.info.dir, id)).catch(() => null);
     if (!info || now - info.mtimeMs < UNRECORDED_GRACE_MS) continue;
     await vault.deleteObject(id);
     removed += 1;

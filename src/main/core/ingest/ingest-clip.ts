@@ -15,6 +15,8 @@ import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
 import type { LookupKeys } from './lookup-keys';
 import { createStoredHasher, readSource } from './source-read';
+import { hashFile } from './hashing';
+import { objectFilePath } from './object-paths';
 import { verifyClip } from './verify';
 
 /** Largest still cleaned in memory; anything bigger is not a photo we know how to clean. */
@@ -276,7 +278,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     originalName: file(clip),
     fileFingerprint: fingerprint,
     contentKey: context.keys.contentKey(result.hashes.blake2b256),
-    hashes: { ...result.hashes, sourceMtimeMs: clip.primary.mtimeMs },
+    hashes: { ...result.hashes, sourceMtimeMs: clip.primary.mtimeMs, ...(await sealedFileDigest(context.vault, result.master.id)) },
     sizeBytes: clip.primary.size,
     durationSeconds: result.durationSeconds,
     streams: result.streams,
@@ -293,6 +295,15 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     },
   });
   return { id, code, status: result.status, reason: result.reason, findings };
+}
+
+/**
+ * A field vault cannot decrypt its own masters (they are sealed to HQ), so verification there compares the
+ * encrypted file with its digest taken right after it was written. HQ verifies the content on import.
+ */
+async function sealedFileDigest(vault: ClipIngestContext['vault'], objectId: string): Promise<{ sealedFileBlake2b256?: string }> {
+  if (vault.info.canOpen.master) return {};
+  return { sealedFileBlake2b256: (await hashFile(objectFilePath(vault.info.dir, objectId))).blake2b256 };
 }
 
 function byteFinding(hit: { raw: string; lat?: number; lon?: number }, fileName: string): MetadataFinding {

@@ -2,6 +2,8 @@ import type { ClipStatus } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
 import { setClipStatus, type SourceHashes } from './clip-records';
 import type { ClipIngestContext } from './ingest-clip';
+import { hashFile } from './hashing';
+import { objectFilePath } from './object-paths';
 import { rereadSourceXxh64 } from './source-read';
 
 /**
@@ -23,15 +25,22 @@ export async function verifyClip(
   const expected = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
   context.advance(0, 'verify');
 
-  // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no plaintext
-  // back on this thread (vault.digestObject).
-  let storedDigest: string;
-  try {
-    storedDigest = await vault.digestObject(row.master_object_id);
-  } catch (error) {
-    return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
+  if (vault.info.canOpen.master) {
+    // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no
+    // plaintext back on this thread (vault.digestObject).
+    let storedDigest: string;
+    try {
+      storedDigest = await vault.digestObject(row.master_object_id);
+    } catch (error) {
+      return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (storedDigest !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
+  } else {
+    // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
+    // digest from right after it was written. HQ checks the content itself on import.
+    const sealed = await hashFile(objectFilePath(vault.info.dir, row.master_object_id)).catch(() => null);
+    if (!sealed || sealed.blake2b256 !== expected.sealedFileBlake2b256) return fail('the encrypted vault copy does not match what was written');
   }
-  if (storedDigest !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
 
   let source;
   try {
