@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model';
 import type { Catalog, CatalogTx } from '../catalog';
 import type { KeyClass } from '../vault/vault';
