@@ -46,7 +46,7 @@ describe('safehouse key commands', () => {
     const source = path.join(base, 'CARD');
     await fs.cp(getCard().root, source, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT|XML)$/i.test(file) || /IMG_0001\.MOV$/.test(file) });
     const ingest = await cli(['ingest', source, '--vault', field, '--passphrase-env', 'CREW'], env);
-    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(ingest.code, ingest.stdout).toBe(0);
     expect(ingest.stdout).toContain('Proxies are made at HQ');
     const clips = JSON.parse((await cli(['clips', '--vault', field, '--passphrase-env', 'CREW', '--json'], env)).stdout) as { id: string; status: string }[];
     expect(clips.map((clip) => clip.status)).toEqual(['verified']);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
@@ -103,7 +103,11 @@ export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeO
     });
   });
   done.catch(() => {}); // callers await it; this only prevents an unhandled rejection if they abort first
-  const output = child.stdout as Readable;
+  // Node resumes a child's stdio streams that nobody reads yet when the child exits (flushStdio), which
+  // drops their buffered data: a small file sanitized before the caller starts reading came out "empty".
+  // Piping into a PassThrough right away keeps every byte, with backpressure, until the caller reads.
+  const output = (child.stdout as Readable).pipe(new PassThrough({ highWaterMark: 1024 * 1024 }));
+  child.stdout?.on('error', (error) => output.destroy(error));
   return {
     output,
     done,
