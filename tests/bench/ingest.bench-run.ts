@@ -41,8 +41,8 @@ export async function run(report: (line: string) => void): Promise<void> {
     const vault = await createVault(path.join(work, 'vault'), 'benchmark passphrase only');
     const cpuBefore = process.cpuUsage();
     const childrenBefore = childCpuSeconds();
-    // maxRSS below is the whole process's lifetime peak, which includes the transient Argon2id heap of
-    // createVault (in its worker); this samples the ingest itself.
+    // maxRSS below is the whole process's lifetime peak (createVault's Argon2id runs in a child process,
+    // so its heap is not in it); this samples the ingest itself.
     let ingestPeak = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       ingestPeak = Math.max(ingestPeak, process.memoryUsage().rss);

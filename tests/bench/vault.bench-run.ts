@@ -50,7 +50,7 @@ export async function run(report: (line: string) => void): Promise<void> {
     await fs.rm(path.join(root, 'copy2.bin'));
 
     const vault = await createVault(path.join(root, 'vault'), 'benchmark passphrase, not secret');
-    report(`  (vault created; Argon2id ran in a worker whose wasm heap is released: rss ${rssMb()} MB)`);
+    report(`  (vault created; Argon2id ran in a child process, its heap never in this one: rss ${rssMb()} MB)`);
     let id = '';
     const encryptS = await timed('encrypt (stream → vault)', async () => {
       const result = await vault.writeObject('master', createReadStream(source, { highWaterMark: 1024 * 1024 }));

@@ -57,6 +57,20 @@ async function streamSource(
   let size = 0;
   const handle = await fsp.open(absPath, cardOpenFlags);
   try {
+    if (!scanner && !options.sink) {
+      // Nothing keeps a chunk after update() (the hashers copy or consume it at once), so one buffer is
+      // reused: a verification re-read no longer allocates (and leaves to the GC) a buffer per read.
+      const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        hasher.update(buffer.subarray(0, bytesRead));
+        size += bytesRead;
+        options.onBytes?.(bytesRead);
+        if (hasher.flowing) await hasher.flowing();
+      }
+      return { size, coordinateHits: [] };
+    }
     const stream = handle.createReadStream({ highWaterMark: HASH_READ_BYTES, autoClose: false });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hasher.update(chunk);

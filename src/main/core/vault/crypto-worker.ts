@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SafehouseError } from '../../../shared/errors';
+import { CRYPTO_WORKER_SOURCE } from './crypto-worker-source';
 import { ABYTES, FRAME_SIZE } from './object-format';
 
 /**
@@ -17,81 +18,13 @@ import { ABYTES, FRAME_SIZE } from './object-format';
  * (When no slot is free — one huge update — the rest is sent as a transferred copy.) Idle for a while,
  * the worker exits.
  *
- * Plain CommonJS evaluated as a string (runs the same under vitest, the electron-vite build and
- * Electron); libsodium is required by the absolute path resolved here.
+ * Sealing (object-seal.ts) uses the same lanes and rings. The worker's code is in crypto-worker-source.ts.
  */
-const HASH_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const sodium = require(workerData.sodiumPath);
-const states = new Map();
-const queue = [];
-let ready = false;
-const handle = (m) => {
-  try {
-    if (m.op === 'init') states.set(m.id, { state: sodium.crypto_generichash_init(null, 32), ring: m.ring });
-    else if (m.op === 'update') {
-      const s = states.get(m.id);
-      if (m.data) sodium.crypto_generichash_update(s.state, m.data);
-      else sodium.crypto_generichash_update(s.state, new Uint8Array(s.ring, m.slot * m.slotBytes, m.length));
-      parentPort.postMessage({ id: m.id, slot: m.slot, acked: m.data ? m.data.length : 0 });
-    } else if (m.op === 'final') {
-      const digest = sodium.crypto_generichash_final(states.get(m.id).state, 32, 'hex');
-      states.delete(m.id);
-      parentPort.postMessage({ id: m.id, digest });
-    } else if (m.op === 'drop') states.delete(m.id);
-    else if (m.op === 'open') {
-      // Verification read of a vault object: the same checks as ObjectOpener, then BLAKE2b of the plaintext.
-      const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(m.streamHeader, m.key);
-      sodium.memzero(m.key);
-      const meta = sodium.crypto_secretstream_xchacha20poly1305_pull(pull, m.meta, m.ad);
-      if (!meta || meta.tag !== sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) throw new Error('metadata frame');
-      sodium.memzero(meta.message);
-      states.set(m.id, { pull, ad: m.ad, state: sodium.crypto_generichash_init(null, 32), ring: m.ring, finished: false });
-    } else if (m.op === 'frames') {
-      const s = states.get(m.id);
-      const bytes = new Uint8Array(s.ring, m.slot * m.slotBytes, m.length);
-      for (let off = 0; off < m.length; ) {
-        const n = Math.min(m.frameBytes, m.length - off);
-        if (s.finished) throw new Error('bytes after TAG_FINAL');
-        if (n < m.abytes) throw new Error('bad frame length');
-        const r = sodium.crypto_secretstream_xchacha20poly1305_pull(s.pull, bytes.subarray(off, off + n), s.ad);
-        if (!r) throw new Error('frame failed authentication');
-        const final = r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-        const remainingAfter = m.length - off - n + m.after;
-        const ok = final ? remainingAfter === 0 : r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE && n === m.frameBytes;
-        if (!ok) {
-          sodium.memzero(r.message);
-          throw new Error(final ? 'bytes after the final frame' : 'short or unexpected frame');
-        }
-        sodium.crypto_generichash_update(s.state, r.message);
-        sodium.memzero(r.message);
-        if (final) s.finished = true;
-        off += n;
-      }
-      parentPort.postMessage({ id: m.id, slot: m.slot, acked: 0 });
-    } else if (m.op === 'verified') {
-      const s = states.get(m.id);
-      states.delete(m.id);
-      if (!s.finished) throw new Error('stream ends without TAG_FINAL');
-      parentPort.postMessage({ id: m.id, digest: sodium.crypto_generichash_final(s.state, 32, 'hex') });
-    }
-  } catch (error) {
-    states.delete(m.id);
-    parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) });
-  }
-};
-parentPort.on('message', (m) => (ready ? handle(m) : queue.push(m)));
-sodium.ready.then(() => {
-  ready = true;
-  for (const m of queue.splice(0)) handle(m);
-});
-`;
-
 const MAX_IN_FLIGHT = 16 * 1024 * 1024;
 const SLOT_BYTES = 1024 * 1024;
-const SLOTS = 3;
-const FRAMES_PER_SLOT = 16;
-const FRAME_SLOT_BYTES = FRAME_SIZE * FRAMES_PER_SLOT;
+export const SLOTS = 3;
+export const FRAMES_PER_SLOT = 16;
+export const FRAME_SLOT_BYTES = FRAME_SIZE * FRAMES_PER_SLOT;
 const RING_BYTES = Math.max(SLOT_BYTES, FRAME_SLOT_BYTES) * SLOTS;
 const MAX_POOLED_RINGS = 6;
 
@@ -101,13 +34,13 @@ const MAX_POOLED_RINGS = 6;
  * of MB. A ring goes back to the pool only once the worker is done with it (digest or error received).
  */
 const ringPool: SharedArrayBuffer[] = [];
-const takeRing = (): SharedArrayBuffer => ringPool.pop() ?? new SharedArrayBuffer(RING_BYTES);
-const giveRing = (ring: SharedArrayBuffer): void => {
+export const takeRing = (): SharedArrayBuffer => ringPool.pop() ?? new SharedArrayBuffer(RING_BYTES);
+export const giveRing = (ring: SharedArrayBuffer): void => {
   if (ringPool.length < MAX_POOLED_RINGS) ringPool.push(ring);
 };
 const IDLE_EXIT_MS = 5_000;
 
-interface Pending {
+export interface Pending {
   /** Bytes sent as transferred copies and not yet hashed. */
   inFlight: number;
   /** Ring slots the worker has handed back. */
@@ -118,7 +51,11 @@ interface Pending {
   failed?: Error;
   /** Returns the job's ring to the pool; called once the worker has sent its last message for the job. */
   release?: () => void;
+  /** Jobs with their own replies (sealing) take every message that is not an error. */
+  onReply?: (message: WorkerReply) => void;
 }
+
+export interface WorkerReply { id: number; slot?: number; acked?: number; digest?: string; error?: string; prefix?: Uint8Array; sealed?: number }
 
 let sodiumPath: string | undefined;
 let nextId = 1;
@@ -153,18 +90,20 @@ class Lane {
     }
     if (this.worker) return this.worker;
     sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
-    const started = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
+    const started = new Worker(CRYPTO_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
     started.unref(); // never keeps the process alive on its own
-    started.on('message', (message: { id: number; slot?: number; acked?: number; digest?: string; error?: string }) => {
+    started.on('message', (message: WorkerReply) => {
       const pending = this.open.get(message.id);
       if (!pending) return;
       if (message.error !== undefined) {
-        const error = new SafehouseError('INTERNAL', `BLAKE2b worker: ${message.error}`);
+        const error = new SafehouseError('INTERNAL', `crypto worker: ${message.error}`);
         pending.failed = error;
         pending.rejectDigest?.(error);
         for (const wake of pending.waiters.splice(0)) wake();
         this.open.delete(message.id);
         pending.release?.(); // later queued messages of this job fail on the missing state, never read the ring
+      } else if (pending.onReply) {
+        pending.onReply(message);
       } else if (message.acked !== undefined) {
         if (message.slot !== undefined && message.slot >= 0) pending.free.push(message.slot);
         pending.inFlight -= message.acked;
@@ -180,12 +119,22 @@ class Lane {
       if (this.worker === started) this.failAll(error instanceof Error ? error : new Error(String(error)));
     });
     started.on('exit', (code) => {
-      if (this.worker === started) this.failAll(new SafehouseError('INTERNAL', `the BLAKE2b worker exited (${code})`));
+      if (this.worker === started) this.failAll(new SafehouseError('INTERNAL', `the crypto worker exited (${code})`));
     });
     this.worker = started;
     return started;
   }
 
+  /** A job with its own replies (sealing) is complete: the worker holds nothing of it any more. */
+  finish(id: number): void {
+    const pending = this.open.get(id);
+    if (!pending) return;
+    this.open.delete(id);
+    pending.release?.();
+    if (this.open.size === 0) this.scheduleIdleExit();
+  }
+
+  /** Forgets a job; the worker drops (and wipes) its state. */
   forget(id: number): void {
     if (!this.open.delete(id)) return;
     this.worker?.postMessage({ op: 'drop', id });
@@ -206,9 +155,10 @@ class Lane {
   }
 }
 
+export type { Lane };
 const lanes = [new Lane(), new Lane()];
 
-function openJob(pending: Pending): { id: number; lane: Lane } {
+export function openJob(pending: Pending): { id: number; lane: Lane } {
   const lane = lanes.reduce((best, next) => (next.open.size < best.open.size ? next : best));
   const id = nextId;
   nextId += 1;
@@ -322,7 +272,7 @@ export function createOffThreadObjectDigest(opened: { streamHeader: Uint8Array; 
   const { id, lane } = openJob(pending);
   lane.post({ op: 'open', id, ring, streamHeader: opened.streamHeader, key: opened.streamKey, ad: opened.mac, meta: opened.metaFrame });
   let done = false;
-  const toIntegrity = (error: Error) => new SafehouseError('INTEGRITY', undefined, { cause: new Error(error.message.replace(/^BLAKE2b worker: /, '')) });
+  const toIntegrity = (error: Error) => new SafehouseError('INTEGRITY', undefined, { cause: new Error(error.message.replace(/^crypto worker: /, '')) });
   return {
     frames(bytes, after) {
       if (pending.failed) throw toIntegrity(pending.failed);

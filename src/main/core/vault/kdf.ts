@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { SafehouseError } from '../../../shared/errors';
 import { loadSodium } from './sodium';
 
@@ -58,61 +58,87 @@ export function assertStrongPassphrase(passphrase: string): void {
 }
 
 /**
- * The Argon2id derivation runs in a worker thread with its own libsodium instance, terminated right after:
- * - the ~256 MiB WebAssembly heap Argon2id needs at MODERATE is released with the worker (a WebAssembly
- *   memory never shrinks, so in the shared instance it stayed in the process for good);
- * - the ~1 s of hashing no longer blocks the thread that runs the Electron main process / the CLI.
- * Plain CommonJS evaluated as a string, so it runs the same under vitest, the electron-vite build and
- * Electron; the library is required by the absolute path resolved here. The passphrase bytes and salt are
- * copied in with workerData (then wiped on this side by the caller and in the worker after use); the key
- * comes back by postMessage and the worker wipes its own copy before exiting.
+ * The Argon2id derivation runs in a short-lived child process (plain Node; in Electron the Electron binary
+ * with ELECTRON_RUN_AS_NODE=1), which exits right after:
+ * - the ~256 MiB WebAssembly heap Argon2id needs at MODERATE never counts toward this process (a
+ *   WebAssembly memory never shrinks; even in a worker thread it raised this process's peak RSS);
+ * - the ~1 s of hashing does not block the thread that runs the Electron main process / the CLI.
+ * Plain CommonJS given with -e, so it runs the same under vitest, the electron-vite build and Electron;
+ * the library is required by the absolute path resolved here.
+ * Key material moves through pipes only, never argv or the environment (both visible to other processes):
+ * the passphrase bytes go in on stdin after a JSON line of parameters (this side wipes its copy after the
+ * write); the child wipes its copies and writes the 32 key bytes to stdout, which this side copies into one
+ * buffer and wipes the pieces of.
  */
-const KDF_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const sodium = require(workerData.sodiumPath);
-sodium.ready.then(() => {
-  const { password, salt, opsLimit, memLimit, keyBytes } = workerData;
-  let key = null;
-  try {
-    key = sodium.crypto_pwhash(keyBytes, password, salt, opsLimit, memLimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
-    parentPort.postMessage({ key });
-  } catch (error) {
-    parentPort.postMessage({ error: String((error && error.message) || error) });
-  } finally {
-    sodium.memzero(password);
-    if (key) sodium.memzero(key);
-  }
-}, (error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
+const KDF_CHILD_SOURCE = `
+const chunks = [];
+process.stdin.on('data', (chunk) => chunks.push(chunk));
+process.stdin.on('end', () => {
+  const input = Buffer.concat(chunks);
+  for (const chunk of chunks) chunk.fill(0);
+  const newline = input.indexOf(10);
+  const job = JSON.parse(input.subarray(0, newline).toString('utf8'));
+  const password = new Uint8Array(input.subarray(newline + 1));
+  input.fill(0);
+  const sodium = require(job.sodiumPath);
+  sodium.ready.then(() => {
+    let key = null;
+    try {
+      key = sodium.crypto_pwhash(job.keyBytes, password, Buffer.from(job.salt, 'hex'), job.opsLimit, job.memLimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+      process.stdout.write(Buffer.from(key), () => process.exit(0));
+    } catch (error) {
+      process.stderr.write(String((error && error.message) || error));
+      process.exitCode = 1;
+    } finally {
+      sodium.memzero(password);
+      if (key) sodium.memzero(key);
+    }
+  });
+});
 `;
 
 let sodiumPath: string | undefined;
 
-function pwhashInWorker(password: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
+function pwhashInChild(password: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
   sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
-  const worker = new Worker(KDF_WORKER_SOURCE, {
-    eval: true,
-    workerData: { sodiumPath, password, salt, opsLimit: params.opsLimit, memLimit: params.memLimit, keyBytes: KEK_BYTES },
+  const child = spawn(process.execPath, ['-e', KDF_CHILD_SOURCE], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
   });
+  const job = JSON.stringify({ sodiumPath, salt: Buffer.from(salt).toString('hex'), opsLimit: params.opsLimit, memLimit: params.memLimit, keyBytes: KEK_BYTES });
+  const input = Buffer.concat([Buffer.from(`${job}\n`), password]);
   return new Promise<Uint8Array>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
+    const out: Buffer[] = [];
+    let err = '';
+    const wipe = () => {
+      for (const chunk of out) chunk.fill(0);
     };
-    worker.once('message', (message: { key?: Uint8Array; error?: string }) =>
-      settle(() => (message.key?.length === KEK_BYTES ? resolve(message.key) : reject(new Error(`Argon2id failed: ${message.error ?? 'no key'}`)))),
-    );
-    worker.once('error', (error) => settle(() => reject(error)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`the key-derivation worker exited (${code}) without a key`))));
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('error', (error) => {
+      input.fill(0);
+      wipe();
+      reject(error);
+    });
+    child.once('close', (code) => {
+      const key = new Uint8Array(Buffer.concat(out));
+      wipe();
+      if (code === 0 && key.length === KEK_BYTES) resolve(key);
+      else {
+        key.fill(0);
+        reject(new Error(`Argon2id failed: ${err.trim() || `the key-derivation process exited (${String(code)}) without a key`}`));
+      }
+    });
+    child.stdin.once('error', () => undefined); // reported through 'close'
+    child.stdin.end(input, () => input.fill(0));
   });
 }
 
 /**
  * Derives the 32-byte KEK. The passphrase is NFC-normalised then UTF-8 encoded, so the same words typed
  * on two keyboards (composed vs decomposed accents) open the vault. The caller must memzero the result.
- * The parameters are checked before anything runs; the hashing itself runs in a worker (see above).
+ * The parameters are checked before anything runs; the hashing itself runs in a child process (see above).
  *
  * Note: JavaScript strings cannot be wiped, so the passphrase string itself lingers until
  * garbage-collected — a known limit of doing this in JS.
@@ -122,8 +148,8 @@ export async function deriveKek(passphrase: string, salt: Uint8Array, params: Kd
   const sodium = await loadSodium();
   const pw = sodium.from_string(passphrase.normalize('NFC'));
   try {
-    return await pwhashInWorker(pw, salt, params);
+    return await pwhashInChild(pw, salt, params);
   } finally {
-    sodium.memzero(pw); // the worker got its own copy (workerData is cloned when the worker is created)
+    sodium.memzero(pw); // the child got its own copy through the pipe
   }
 }

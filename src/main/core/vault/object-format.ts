@@ -103,6 +103,24 @@ function u32le(n: number): Uint8Array {
   return b;
 }
 
+/**
+ * The header with magic, version, class, recipient count and object id filled in; the secretstream header
+ * (offset 28) and the sealed file keys (offset 52 + 80·i) are left for the sealer.
+ */
+export function headerSkeleton(cls: KeyClass, idHex: string, recipientCount: number): Uint8Array {
+  if (recipientCount < 1 || recipientCount > MAX_RECIPIENTS) throw new Error('bad recipient count');
+  const header = new Uint8Array(FIXED_HEADER_BYTES + recipientCount * SEALED_KEY_BYTES);
+  header.set(MAGIC, 0);
+  header[8] = OBJECT_FORMAT_VERSION;
+  header[9] = CLASS_CODES[cls];
+  header[10] = recipientCount & 0xff;
+  header[11] = recipientCount >> 8;
+  const id = Buffer.from(idHex, 'hex');
+  if (id.length !== ID_BYTES) throw new Error('bad object id');
+  header.set(id, 12);
+  return header;
+}
+
 /** Encrypting side. `prefix` = header ‖ MAC ‖ meta frame; then push() each content chunk in order. */
 export class ObjectSealer {
   readonly prefix: Uint8Array;
@@ -112,20 +130,11 @@ export class ObjectSealer {
 
   constructor(cls: KeyClass, idHex: string, recipients: Uint8Array[], meta: Record<string, unknown>) {
     const sodium = sodiumSync();
-    if (recipients.length < 1 || recipients.length > MAX_RECIPIENTS) throw new Error('bad recipient count');
+    const header = headerSkeleton(cls, idHex, recipients.length);
     const fileKey = sodium.randombytes_buf(32);
     const { macKey, streamKey } = deriveSubkeys(fileKey);
     const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(streamKey);
     this.state = push.state;
-    const header = new Uint8Array(FIXED_HEADER_BYTES + recipients.length * SEALED_KEY_BYTES);
-    header.set(MAGIC, 0);
-    header[8] = OBJECT_FORMAT_VERSION;
-    header[9] = CLASS_CODES[cls];
-    header[10] = recipients.length & 0xff;
-    header[11] = recipients.length >> 8;
-    const id = Buffer.from(idHex, 'hex');
-    if (id.length !== ID_BYTES) throw new Error('bad object id');
-    header.set(id, 12);
     header.set(push.header, 12 + ID_BYTES);
     recipients.forEach((pk, i) => header.set(sodium.crypto_box_seal(fileKey, pk), FIXED_HEADER_BYTES + i * SEALED_KEY_BYTES));
     this.mac = sodium.crypto_generichash(MAC_BYTES, header, macKey);

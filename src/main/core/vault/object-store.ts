@@ -5,8 +5,9 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
 import { createOffThreadObjectDigest } from './crypto-worker';
+import { createOffThreadSealer, type OffThreadSealer } from './object-seal';
 import {
-  ABYTES, CHUNK_SIZE, FRAME_SIZE, ObjectOpener, ObjectSealer, headerLength, integrity, parseHeader, unsealStreamKey,
+  ABYTES, FRAME_SIZE, ObjectOpener, headerLength, integrity, parseHeader, unsealStreamKey,
   type ParsedHeader,
 } from './object-format';
 import { sodiumSync } from './sodium';
@@ -20,7 +21,7 @@ import { sodiumSync } from './sodium';
  */
 
 export interface ObjectWriter {
-  /** Buffers into 64 KiB chunks; each full chunk is encrypted as soon as more data follows it. */
+  /** Copies into 1 MiB batches of 64 KiB chunks, sealed on a crypto worker once more data follows them. */
   write(chunk: Uint8Array): Promise<void>;
   /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. */
   commit(): Promise<{ id: string; plainSize: number }>;
@@ -31,7 +32,6 @@ export interface ObjectWriter {
 export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
 
 const ID_RE = /^[0-9a-f]{32}$/;
-const OUT_BUFFER = 1024 * 1024;
 const READ_FRAMES = 16;
 const DIGEST_READ_FRAMES = 16; // = crypto-worker's frames per ring slot
 
@@ -81,42 +81,28 @@ export class ObjectStore {
     const id = newObjectId();
     const staging = path.join(this.stagingDir, `${id}.part`);
     await fs.mkdir(this.stagingDir, { recursive: true, mode: 0o700 });
-    const sealer = new ObjectSealer(cls, id, recipients, meta);
     const fh = await fs.open(staging, 'wx', 0o600);
     this.active.add(staging);
-    const pending = Buffer.alloc(CHUNK_SIZE);
-    let pendingLen = 0;
-    const out = Buffer.allocUnsafe(OUT_BUFFER + FRAME_SIZE);
-    let outLen = 0;
     let plainSize = 0;
-    let position = 0;
     let state: 'open' | 'done' = 'open';
     let chain: Promise<unknown> = Promise.resolve();
+    let sealer: OffThreadSealer | undefined;
 
-    const writeOut = async (bytes: Uint8Array): Promise<void> => {
-      let at = 0;
-      while (at < bytes.length) {
-        const { bytesWritten } = await fh.write(bytes, at, bytes.length - at, position);
-        at += bytesWritten;
-        position += bytesWritten;
-      }
-    };
-    const flush = async (): Promise<void> => {
-      if (outLen > 0) await writeOut(out.subarray(0, outLen));
-      outLen = 0;
-    };
-    const emit = async (ct: Uint8Array): Promise<void> => {
-      if (outLen + ct.length > out.length) await flush();
-      out.set(ct, outLen);
-      outLen += ct.length;
-    };
     const cleanup = async (): Promise<void> => {
       state = 'done';
-      pending.fill(0); // plaintext
+      await sealer?.discard(); // wipes the plaintext still in shared memory and the worker's stream state
       this.active.delete(staging);
       await fh.close().catch(() => undefined);
       await fs.rm(staging, { force: true });
     };
+    try {
+      // Encryption runs on a crypto worker, which draws the file key; only public keys leave this thread.
+      sealer = await createOffThreadSealer(fh, { cls, id, recipients, meta });
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+    const seal = sealer;
     // Serialise calls so a caller that forgets to await cannot interleave chunks.
     const serial = <T>(fn: () => Promise<T>): Promise<T> => {
       const next = chain.then(fn);
@@ -133,32 +119,18 @@ export class ObjectStore {
       }
     };
 
-    await writeOut(sealer.prefix);
-
     return {
       write: (chunk) =>
         serial(async () => {
           checkOpen();
-          let at = 0;
-          while (at < chunk.length) {
-            if (pendingLen === CHUNK_SIZE) {
-              // Only now do we know this full chunk is not the last one.
-              await emit(sealer.push(pending, false));
-              pendingLen = 0;
-            }
-            const n = Math.min(CHUNK_SIZE - pendingLen, chunk.length - at);
-            pending.set(chunk.subarray(at, at + n), pendingLen);
-            pendingLen += n;
-            at += n;
-          }
+          await seal.write(chunk);
           plainSize += chunk.length;
         }),
       commit: () =>
         serial(async () => {
           checkOpen();
           try {
-            await emit(sealer.push(pending.subarray(0, pendingLen), true));
-            await flush();
+            await seal.finish();
             await fh.sync();
             await fh.close();
             const finalPath = this.pathFor(id);
@@ -166,7 +138,6 @@ export class ObjectStore {
             await fs.rename(staging, finalPath);
             await fsyncDir(path.dirname(finalPath));
             state = 'done';
-            pending.fill(0);
             this.active.delete(staging);
             return { id, plainSize };
           } catch (error) {

@@ -1,0 +1,187 @@
+/**
+ * The crypto worker's code (see crypto-worker.ts for the thread, the rings and the jobs; object-seal.ts
+ * for sealing). Plain CommonJS evaluated as a string, so it runs the same under vitest, the electron-vite
+ * build and Electron; libsodium is required by the absolute path in workerData.
+ *
+ * Jobs, by message op:
+ * - init / update / final: BLAKE2b-256 of bytes in a ring slot (or a transferred copy).
+ * - open / frames / verified: the verification read of a vault object: decrypt every frame (same rules as
+ *   ObjectOpener.openChunk) and hash the plaintext; only the digest goes back.
+ * - seal-open / seal: write side of an object. The FILE KEY IS DRAWN HERE and never leaves this thread: the
+ *   caller sends the header skeleton, the recipients' public keys and the metadata; the worker seals the
+ *   file key to each recipient, derives the MAC and stream subkeys, wipes the file key and the MAC key at
+ *   once, and keeps only the secretstream state (in its WebAssembly heap) until the final frame or a drop,
+ *   when that state is wiped and freed. Plaintext arrives in a ring slot; the ciphertext frames are written
+ *   back over it in the same slot (they are longer, so they cover every plaintext byte).
+ * - drop: forget a job (error paths), wiping a secretstream state if it has one.
+ *
+ * The hot loops call libsodium's exported WebAssembly functions directly (sodium.libsodium._crypto_…) on one
+ * scratch area of the heap per worker: one copy of a slot in, in-heap encrypt/decrypt/hash, one copy out.
+ * The wrappers would allocate, copy and free input and output for every 64 KiB frame. Plaintext in the
+ * scratch area is zeroed after each slot. u64 arguments are passed as (low, high) pairs, as the wrappers do.
+ */
+export const CRYPTO_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const sodium = require(workerData.sodiumPath);
+const states = new Map();
+const queue = [];
+let ready = false;
+let lib;
+let TAG_MESSAGE;
+let TAG_FINAL;
+let scratch = 0;
+let scratchBytes = 0;
+// One heap area: [input slot | output slot | 32-byte AD | tag byte]. Reallocated only for a larger slot size.
+const heap = (slotBytes) => {
+  const need = 2 * slotBytes + 40;
+  if (scratchBytes < need) {
+    if (scratch) {
+      lib.HEAPU8.fill(0, scratch, scratch + scratchBytes);
+      lib._free(scratch);
+    }
+    scratch = lib._malloc(need);
+    if (!scratch) throw new Error('out of WebAssembly memory');
+    scratchBytes = need;
+  }
+  return { input: scratch, output: scratch + slotBytes, ad: scratch + 2 * slotBytes, tag: scratch + 2 * slotBytes + 32 };
+};
+// A secretstream state holds the stream key: zero it before giving the memory back.
+const freeStream = (address) => {
+  if (!address) return;
+  lib.HEAPU8.fill(0, address, address + 52);
+  lib._free(address);
+};
+const forget = (id) => {
+  const s = states.get(id);
+  states.delete(id);
+  if (s && s.stream) freeStream(s.stream);
+  if (s && s.state) lib._free(s.state); // a BLAKE2b state (no key in it)
+};
+const le32 = (n) => new Uint8Array(new Uint32Array([n]).buffer);
+const handle = (m) => {
+  try {
+    if (m.op === 'init') states.set(m.id, { state: sodium.crypto_generichash_init(null, 32), ring: m.ring });
+    else if (m.op === 'update') {
+      const s = states.get(m.id);
+      if (m.data) sodium.crypto_generichash_update(s.state, m.data);
+      else {
+        const h = heap(m.slotBytes);
+        lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), h.input);
+        if (lib._crypto_generichash_update(s.state, h.input, m.length, 0) !== 0) throw new Error('BLAKE2b update');
+      }
+      parentPort.postMessage({ id: m.id, slot: m.slot, acked: m.data ? m.data.length : 0 });
+    } else if (m.op === 'final') {
+      const digest = sodium.crypto_generichash_final(states.get(m.id).state, 32, 'hex');
+      states.delete(m.id);
+      parentPort.postMessage({ id: m.id, digest });
+    } else if (m.op === 'drop') forget(m.id);
+    else if (m.op === 'open') {
+      // Verification read of a vault object: the same checks as ObjectOpener, then BLAKE2b of the plaintext.
+      const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(m.streamHeader, m.key);
+      sodium.memzero(m.key); // this thread's copy of the stream key; it now lives only in the state
+      states.set(m.id, { stream: pull, pull: true, ad: m.ad, state: 0, ring: m.ring, finished: false });
+      const meta = sodium.crypto_secretstream_xchacha20poly1305_pull(pull, m.meta, m.ad);
+      if (!meta || meta.tag !== TAG_MESSAGE) throw new Error('metadata frame');
+      sodium.memzero(meta.message);
+      states.get(m.id).state = sodium.crypto_generichash_init(null, 32);
+    } else if (m.op === 'frames') {
+      const s = states.get(m.id);
+      const h = heap(m.slotBytes);
+      lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), h.input);
+      lib.HEAPU8.set(s.ad, h.ad);
+      let plain = 0;
+      try {
+        for (let off = 0; off < m.length; ) {
+          const n = Math.min(m.frameBytes, m.length - off);
+          if (s.finished) throw new Error('bytes after TAG_FINAL');
+          if (n < m.abytes) throw new Error('bad frame length');
+          const out = h.output + off;
+          if (lib._crypto_secretstream_xchacha20poly1305_pull(s.stream, out, 0, h.tag, h.input + off, n, 0, h.ad, 32, 0) !== 0) {
+            throw new Error('frame failed authentication');
+          }
+          const tag = lib.HEAPU8[h.tag];
+          const final = tag === TAG_FINAL;
+          const remainingAfter = m.length - off - n + m.after;
+          const ok = final ? remainingAfter === 0 : tag === TAG_MESSAGE && n === m.frameBytes;
+          plain = off + n - m.abytes;
+          if (!ok) throw new Error(final ? 'bytes after the final frame' : 'short or unexpected frame');
+          lib._crypto_generichash_update(s.state, out, n - m.abytes, 0);
+          if (final) s.finished = true;
+          off += n;
+        }
+      } finally {
+        lib.HEAPU8.fill(0, h.output, h.output + plain); // decrypted plaintext, also on failure
+      }
+      parentPort.postMessage({ id: m.id, slot: m.slot, acked: 0 });
+    } else if (m.op === 'verified') {
+      const s = states.get(m.id);
+      states.delete(m.id);
+      freeStream(s.stream);
+      if (!s.finished) {
+        lib._free(s.state);
+        throw new Error('stream ends without TAG_FINAL');
+      }
+      parentPort.postMessage({ id: m.id, digest: sodium.crypto_generichash_final(s.state, 32, 'hex') });
+    } else if (m.op === 'seal-open') {
+      // m.header: the header with magic, version, class, count and id filled in (object-format.ts);
+      // the secretstream header goes at 28, the sealed file keys at 52 + 80·i (docs/vault-format.md).
+      const header = m.header;
+      const fileKey = sodium.randombytes_buf(32);
+      const macKey = sodium.crypto_kdf_derive_from_key(32, 1, 'SHOBJECT', fileKey);
+      const streamKey = sodium.crypto_kdf_derive_from_key(32, 2, 'SHOBJECT', fileKey);
+      const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(streamKey);
+      sodium.memzero(streamKey); // kept only inside the secretstream state from here on
+      states.set(m.id, { stream: push.state, ring: m.ring });
+      header.set(push.header, 28);
+      m.recipients.forEach((pk, i) => header.set(sodium.crypto_box_seal(fileKey, pk), 52 + 80 * i));
+      sodium.memzero(fileKey);
+      const mac = sodium.crypto_generichash(32, header, macKey);
+      sodium.memzero(macKey);
+      states.get(m.id).mac = mac;
+      const metaCt = sodium.crypto_secretstream_xchacha20poly1305_push(push.state, m.meta, mac, TAG_MESSAGE);
+      sodium.memzero(m.meta);
+      const prefix = new Uint8Array(header.length + 32 + 4 + metaCt.length);
+      prefix.set(header, 0);
+      prefix.set(mac, header.length);
+      prefix.set(le32(metaCt.length), header.length + 32);
+      prefix.set(metaCt, header.length + 36);
+      parentPort.postMessage({ id: m.id, prefix }, [prefix.buffer]);
+    } else if (m.op === 'seal') {
+      // m.length plaintext bytes at the start of the slot: whole chunks, except in the final batch.
+      const s = states.get(m.id);
+      const view = new Uint8Array(s.ring, m.slot * m.slotBytes, m.slotBytes);
+      const h = heap(m.slotBytes);
+      lib.HEAPU8.set(view.subarray(0, m.length), h.input);
+      lib.HEAPU8.set(s.mac, h.ad);
+      const frames = m.final ? Math.max(1, Math.ceil(m.length / m.chunkBytes)) : m.length / m.chunkBytes;
+      let out = 0;
+      try {
+        for (let f = 0; f < frames; f++) {
+          const n = Math.min(m.chunkBytes, m.length - f * m.chunkBytes);
+          const tag = m.final && f === frames - 1 ? TAG_FINAL : TAG_MESSAGE;
+          if (lib._crypto_secretstream_xchacha20poly1305_push(s.stream, h.output + out, 0, h.input + f * m.chunkBytes, n, 0, h.ad, 32, 0, tag) !== 0) {
+            throw new Error('secretstream push');
+          }
+          out += n + m.abytes;
+        }
+      } finally {
+        lib.HEAPU8.fill(0, h.input, h.input + m.length); // plaintext copy in the heap
+      }
+      view.set(lib.HEAPU8.subarray(h.output, h.output + out), 0); // covers all m.length plaintext bytes
+      if (m.final) forget(m.id);
+      parentPort.postMessage({ id: m.id, slot: m.slot, sealed: out });
+    }
+  } catch (error) {
+    forget(m.id);
+    parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) });
+  }
+};
+parentPort.on('message', (m) => (ready ? handle(m) : queue.push(m)));
+sodium.ready.then(() => {
+  lib = sodium.libsodium;
+  TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+  TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+  ready = true;
+  for (const m of queue.splice(0)) handle(m);
+});
+`;
