@@ -11,6 +11,7 @@ import {
   type ParsedHeader,
 } from './object-format';
 import { sodiumSync } from './sodium';
+import { fsyncDir } from './durable-fs';
 
 /**
  * Object files on disk: objects/<first 2 hex>/<32 hex id>, written through staging/<id>.part.
@@ -39,16 +40,6 @@ export function newObjectId(): string {
   return randomBytes(16).toString('hex');
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  // Directory fsync makes the rename durable on POSIX; Windows cannot open directories for this.
-  if (process.platform === 'win32') return;
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 async function readExactly(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<Buffer> {
   let got = 0;

@@ -4,6 +4,7 @@ import { SafehouseError } from '../../../shared/errors';
 import { b64, type SigningKey } from './keys';
 import { sodiumSync } from './sodium';
 import { VAULT_FILE, headerSigningBytes, parseVaultHeader, type UnsignedVaultHeader, type VaultHeader } from './vault-header';
+import { fsyncDir } from './durable-fs';
 
 /** Reading, signing and atomically replacing vault.json. */
 
@@ -36,15 +37,6 @@ export function verifyVaultHeader(header: VaultHeader, signingPublicKey: Uint8Ar
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /** write tmp → fsync → rename → fsync dir: a crash leaves either the old or the new header, never half. */
 export async function writeVaultHeader(dir: string, header: VaultHeader): Promise<void> {
