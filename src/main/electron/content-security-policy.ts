@@ -2,7 +2,7 @@
  * The renderer's Content-Security-Policy. Kept in one place: the build writes it into index.html as a meta
  * tag and the app protocol also sends it as a header (meta tags cannot carry frame-ancestors).
  *
- * No 'unsafe-inline'/'unsafe-eval' (a compromised string cannot become code), connect-src 'none' (the page
+ * Nothing inline and no eval (a compromised string cannot become code), connect-src 'none' (the page
  * cannot phone home: everything goes through the contract), object-src 'none' (no plugins). Media and
  * images may come only from the app itself and from in-memory blobs the page made.
  */

@@ -55,6 +55,8 @@ it('the safety report renders in Chromium: chart, problems with fixes, no script
   expect(report.counts).toEqual({ cleared: 3, needsReview: 2, blocked: 1 });
   const html = renderSafetyReportHtml(report);
   expect(html).not.toMatch(/<script/i);
+  expect(html).not.toContain('unsafe-inline');
+  expect(html).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
   expect(html).toContain('Osprey &#60;script&#62;');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -71,6 +73,8 @@ it('the safety report renders in Chromium: chart, problems with fixes, no script
     expect(await page.locator('section.clip').count()).toBe(3);
     expect(await page.locator('section.clip.blocked h3').textContent()).toContain('C0001');
     expect(await page.locator('.fix').count()).toBeGreaterThanOrEqual(4);
+    // The style sheet allowed by its hash really applies (a wrong hash would leave the page unstyled).
+    expect(await page.locator('section.clip.blocked').evaluate((element) => getComputedStyle(element).borderLeftWidth)).toBe('6px');
     // Legible: the chart and every problem are within the page width (nothing clipped sideways).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflow).toBe(false);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ClipSafetyReport, SafetyReport, SafetyStatus } from '../../../shared/model';
 
 /**
@@ -47,24 +48,12 @@ function problem(clip: ClipSafetyReport): string {
 </section>`;
 }
 
-export function renderSafetyReportHtml(report: SafetyReport, options: { title?: string } = {}): string {
-  const title = options.title ?? 'Safehouse safety report';
-  const problems = report.clips.filter((c) => c.safety !== 'cleared').sort((a, b) => rank(a.safety) - rank(b.safety) || a.code.localeCompare(b.code));
-  const total = report.clips.length;
-  const subjects = report.subjects
-    .map(
-      (s) => `<tr><td>${escapeHtml(s.pseudonym)}</td><td class="consent ${escapeHtml(s.consent)}">${escapeHtml(s.consent)}</td><td>${escapeHtml(s.protection.join(', ') || 'none')}</td>
-<td>${escapeHtml(s.clips.map((c) => c.code).join(', ') || '—')}</td><td class="num">${s.unprotectedClipCount}</td><td>${s.exports.length === 0 ? '—' : escapeHtml(s.exports.map((e) => `${e.createdAt.slice(0, 10)} to ${e.recipient}`).join('; '))}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>
+/**
+ * The report's only style sheet. The page allows exactly this block by its hash (no inline-anything), so
+ * a pseudonym or reason smuggling a <style> or style attribute into the page cannot restyle it. The hash
+ * covers the element's exact text, so the block is interpolated with nothing around it.
+ */
+const REPORT_CSS = `
   body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; margin: 2rem auto; max-width: 60rem; padding: 0 1.5rem; }
   h1 { font-size: 1.6rem; margin-bottom: .2rem; }
   .meta { color: #555; margin-top: 0; }
@@ -88,7 +77,27 @@ export function renderSafetyReportHtml(report: SafetyReport, options: { title?: 
   .consent.withdrawn { color: ${COLORS.blocked}; font-weight: bold; }
   .consent.pending, .consent.unrecorded { color: ${COLORS['needs-review']}; font-weight: bold; }
   .ok { color: ${COLORS.cleared}; font-weight: bold; }
-</style>
+`;
+const REPORT_CSS_HASH = `sha256-${createHash('sha256').update(REPORT_CSS).digest('base64')}`;
+
+export function renderSafetyReportHtml(report: SafetyReport, options: { title?: string } = {}): string {
+  const title = options.title ?? 'Safehouse safety report';
+  const problems = report.clips.filter((c) => c.safety !== 'cleared').sort((a, b) => rank(a.safety) - rank(b.safety) || a.code.localeCompare(b.code));
+  const total = report.clips.length;
+  const subjects = report.subjects
+    .map(
+      (s) => `<tr><td>${escapeHtml(s.pseudonym)}</td><td class="consent ${escapeHtml(s.consent)}">${escapeHtml(s.consent)}</td><td>${escapeHtml(s.protection.join(', ') || 'none')}</td>
+<td>${escapeHtml(s.clips.map((c) => c.code).join(', ') || '—')}</td><td class="num">${s.unprotectedClipCount}</td><td>${s.exports.length === 0 ? '—' : escapeHtml(s.exports.map((e) => `${e.createdAt.slice(0, 10)} to ${e.recipient}`).join('; '))}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src '${REPORT_CSS_HASH}'">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_CSS}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
