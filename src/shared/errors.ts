@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Every failure the core can report, with the sentence a person sees. Codes are stable (the CLI's --json
  * output and the UI switch on them); messages say what happened and what to do next.
@@ -35,8 +33,6 @@ export const errorMessages = {
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;
-
-export const errorCodeSchema = z.enum(Object.keys(errorMessages) as [ErrorCode, ...ErrorCode[]]);
 
 export interface SafehouseErrorShape {
   code: ErrorCode;

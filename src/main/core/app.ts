@@ -110,7 +110,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'app.info': async (): Promise<AppInfo> => {
       let mediaTools: AppInfo['mediaTools'];
       try {
-        await findMediaTools();
+        await context.mediaTools();
         mediaTools = { available: true };
       } catch (error) {
         mediaTools = { available: false, message: toErrorShape(error).message };

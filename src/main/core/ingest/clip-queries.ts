@@ -75,13 +75,19 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   });
 }
 
+/** Counts by safety status from the rule inputs alone: no clip's sealed name needs opening to count it. */
 export async function safetyCounts(vault: UnlockedVault): Promise<SafetyCounts> {
-  const clips = await listClips(vault);
-  return {
-    cleared: clips.filter((clip) => clip.safety === 'cleared').length,
-    needsReview: clips.filter((clip) => clip.safety === 'needs-review').length,
-    blocked: clips.filter((clip) => clip.safety === 'blocked').length,
-  };
+  const catalog = await vault.catalog();
+  const rows = await catalog.all<Pick<ClipRow, 'id' | 'code' | 'status'>>('SELECT id, code, status FROM clips');
+  const inputs = await loadSafetyInputs(vault, catalog);
+  const counts: SafetyCounts = { cleared: 0, needsReview: 0, blocked: 0 };
+  for (const row of rows) {
+    const { safety } = evaluateClip(ruleClip(inputs, row), inputs.appearances.get(row.id) ?? [], inputs.subjects);
+    if (safety === 'cleared') counts.cleared += 1;
+    else if (safety === 'blocked') counts.blocked += 1;
+    else counts.needsReview += 1;
+  }
+  return counts;
 }
 
 export interface ClipQuery {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model';
-import type { Catalog, CatalogTx } from '../catalog';
+import type { Catalog } from '../catalog';
+import { recordObjects } from '../catalog/objects';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
 import { hashFile } from './hashing';
@@ -40,13 +41,6 @@ export interface NewClip {
   streams: StreamSummary[];
   objects: { id: string; cls: KeyClass; plainSize: number; role: 'master' | 'report' }[];
   summary: unknown;
-}
-
-export async function recordObjects(tx: CatalogTx, objects: NewClip['objects']): Promise<void> {
-  const now = new Date().toISOString();
-  for (const object of objects) {
-    await tx.run('INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, ?, ?, ?)', [object.id, object.cls, object.plainSize, now]);
-  }
 }
 
 /** Inserts the clip with the next free neutral code (C0001, C0002 …). Returns id and code. */

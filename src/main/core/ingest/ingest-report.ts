@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog';
 import type { UnlockedVault } from '../vault/vault';
+import { recordObjects } from '../catalog/objects';
 import type { OffloadSummary } from './offload';
 
 /**
@@ -17,7 +18,7 @@ export async function storeIngestReport(
   const body = Buffer.from(JSON.stringify({ version: 1, ...report, finishedAt }));
   const object = await vault.writeObject('proxy', body, { role: 'ingest-report' });
   await catalog.transaction(async (tx) => {
-    await tx.run('INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, ?, ?, ?)', [object.id, 'proxy', object.plainSize, finishedAt]);
+    await recordObjects(tx, [{ id: object.id, cls: 'proxy', plainSize: object.plainSize }]);
     await tx.run('UPDATE ingests SET finished_at = ?, report_object_id = ?, counts_json = ? WHERE id = ?', [
       finishedAt,
       object.id,

@@ -15,6 +15,7 @@ import type { UnlockedVault } from '../vault/vault';
 import { manifestCsv } from './manifest';
 import { ensureProxies } from './proxy-builder';
 import { getProxyRow, getSourceClip, sourceTimecode } from './proxy-store';
+import { recordObjects } from '../catalog/objects';
 
 /**
  * The editor's export: only cleared clips leave, as decrypted proxies (that is the point of an export),
@@ -141,7 +142,7 @@ export async function exportProxies(vault: UnlockedVault, tools: MediaTools, opt
   const recipient = options.recipient?.trim() || '(not given)';
   const now = new Date().toISOString();
   await catalog.transaction(async (tx) => {
-    await tx.run("INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, 'proxy', ?, ?)", [manifest.id, manifest.plainSize, now]);
+    await recordObjects(tx, [{ id: manifest.id, cls: 'proxy', plainSize: manifest.plainSize }]);
     await tx.run('INSERT INTO exports (id, created_at, recipient_sealed, manifest_object_id) VALUES (?, ?, ?, ?)', [
       exportId, now, Buffer.from(vault.sealValue('proxy', recipient)), manifest.id,
     ]);

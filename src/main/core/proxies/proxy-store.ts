@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog';
 import type { UnlockedVault } from '../vault/vault';
+import { recordObjects } from '../catalog/objects';
 
 /**
  * Catalog side of proxies (migration 5). The proxy and thumbnail objects are written first; the row that
@@ -72,9 +73,7 @@ export async function replaceProxy(
 ): Promise<void> {
   const old = await catalog.transaction(async (tx) => {
     const now = new Date().toISOString();
-    for (const object of [made.proxy, ...(made.thumbs ? [made.thumbs] : [])]) {
-      await tx.run("INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, 'proxy', ?, ?)", [object.id, object.plainSize, now]);
-    }
+    await recordObjects(tx, [made.proxy, ...(made.thumbs ? [made.thumbs] : [])].map((object) => ({ ...object, cls: 'proxy' as const })));
     const previous = await tx.get<ProxyRow>('SELECT * FROM proxies WHERE clip_id = ?', [clipId]);
     await tx.run(
       `INSERT INTO proxies (clip_id, object_id, thumbs_object_id, plan_fingerprint, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)

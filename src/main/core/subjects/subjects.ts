@@ -10,6 +10,7 @@ import { exportsContainingSubject } from './exports-lookup';
 import { emitProtectionChanged } from './protection-events';
 import { parseProtection } from './safety-data';
 import { evaluateClips, unprotectedCount } from './safety-report';
+import { recordObjects } from '../catalog/objects';
 
 /**
  * Subjects: a random id and a pseudonym (sealed to proxy: the crew works with it), plus a real identity
@@ -165,7 +166,7 @@ export async function addEvidence(vault: UnlockedVault, id: string, file: string
   const now = new Date().toISOString();
   const evidenceId = randomBytes(8).toString('hex');
   await catalog.transaction(async (tx) => {
-    await tx.run('INSERT INTO objects (id, class, plain_size, created_at) VALUES (?, ?, ?, ?)', [object.id, 'identity', object.plainSize, now]);
+    await recordObjects(tx, [{ id: object.id, cls: 'identity', plainSize: object.plainSize }]);
     await tx.run('INSERT INTO subject_evidence (id, subject_id, object_id, kind, size, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       evidenceId, id, object.id, kind, object.plainSize, now,
     ]);

@@ -142,17 +142,39 @@ export class ObjectStore {
     };
   }
 
-  /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
-  async open(id: string, keyPairFor: KeyPairFor): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
+  /**
+   * Opens an object file and reads what precedes its content frames: the header (whose MAC'd id must be
+   * this file's name: the swap/rename defence) and the still-encrypted metadata frame. The caller owns
+   * the returned handle; it is closed here only if reading the head fails.
+   */
+  private async openHead(id: string): Promise<{ fh: FileHandle; size: number; header: ParsedHeader; metaFrame: Buffer; start: number }> {
     this.guard();
-    const file = this.pathFor(id);
     let fh: FileHandle;
     try {
-      fh = await fs.open(file, 'r');
+      fh = await fs.open(this.pathFor(id), 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SafehouseError('OBJECT_NOT_FOUND');
       throw error;
     }
+    try {
+      const { size } = await fh.stat();
+      const small = Buffer.alloc(12);
+      const hlen = headerLength(await readExactly(fh, small, 12, 0));
+      const header = parseHeader(Buffer.from(await readExactly(fh, Buffer.alloc(hlen), hlen, 0)));
+      if (header.id !== id) throw integrity('object id does not match its file name');
+      const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
+      const metaFrame = Buffer.from(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
+      return { fh, size, header, metaFrame, start: hlen + 4 + metaLen };
+    } catch (error) {
+      await fh.close();
+      throw error;
+    }
+  }
+
+  /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
+  async open(id: string, keyPairFor: KeyPairFor): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
+    const { fh, size, header, metaFrame, start } = await this.openHead(id);
+    const small = Buffer.alloc(1);
     let closed = false;
     const close = async (): Promise<void> => {
       if (closed) return;
@@ -160,16 +182,8 @@ export class ObjectStore {
       await fh.close();
     };
     try {
-      const { size } = await fh.stat();
-      const small = Buffer.alloc(12);
-      const hlen = headerLength(await readExactly(fh, small, 12, 0));
-      const header = parseHeader(Buffer.from(await readExactly(fh, Buffer.alloc(hlen), hlen, 0)));
-      // Swap/rename defence: the MAC'd id must be this file's name.
-      if (header.id !== id) throw integrity('object id does not match its file name');
       const opener = new ObjectOpener(header, keyPairFor(header.cls));
-      const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
-      const meta = opener.openMeta(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
-      const start = hlen + 4 + metaLen;
+      const meta = opener.openMeta(metaFrame);
       const guard = this.guard;
       async function* chunks(): AsyncGenerator<Uint8Array> {
         try {
@@ -224,24 +238,9 @@ export class ObjectStore {
    * plaintext comes back. Throws INTEGRITY on any failed frame, a missing TAG_FINAL or trailing bytes.
    */
   async digestContent(id: string, keyPairFor: KeyPairFor): Promise<string> {
-    this.guard();
-    const file = this.pathFor(id);
-    let fh: FileHandle;
+    const { fh, size, header, metaFrame, start } = await this.openHead(id);
+    const small = Buffer.alloc(1);
     try {
-      fh = await fs.open(file, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SafehouseError('OBJECT_NOT_FOUND');
-      throw error;
-    }
-    try {
-      const { size } = await fh.stat();
-      const small = Buffer.alloc(12);
-      const hlen = headerLength(await readExactly(fh, small, 12, 0));
-      const header = parseHeader(Buffer.from(await readExactly(fh, Buffer.alloc(hlen), hlen, 0)));
-      if (header.id !== id) throw integrity('object id does not match its file name');
-      const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
-      const metaFrame = Buffer.from(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
-      const start = hlen + 4 + metaLen;
       if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
       const { streamKey, mac } = unsealStreamKey(header, keyPairFor(header.cls));
       let job;
