@@ -1,4 +1,5 @@
 import { promises as fs, type Dirent } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -45,4 +46,29 @@ export async function fileContains(file: string, needles: Buffer[]): Promise<boo
 /** A marker in the encodings a leak could take: UTF-8 and UTF-16LE (SQLite, some OS APIs). */
 export function markerNeedles(marker: string): Buffer[] {
   return [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le')];
+}
+
+/**
+ * Looks for a marker everywhere a leak could land: every file under `folders` (the vault), and every
+ * file in the system temp folder written since `since` (ms). The temp folder is filtered by time
+ * because it can hold anything (in CI, the whole checkout with node_modules): a leak during the test
+ * necessarily has a newer mtime or ctime, and what was there before cannot hold this test's marker.
+ */
+export async function findMarkerOnDisk(marker: string, folders: string[], since: number): Promise<{ hits: string[]; scanned: number }> {
+  const needles = markerNeedles(marker);
+  const hits: string[] = [];
+  let scanned = 0;
+  const check = async (file: string): Promise<void> => {
+    scanned++;
+    if (await fileContains(file, needles)) hits.push(file);
+  };
+  for (const folder of folders) for await (const file of walkFiles(folder)) await check(file);
+  const systemTmp = process.env['SAFEHOUSE_SYSTEM_TMPDIR'] ?? os.tmpdir();
+  const inFolders = (file: string) => folders.some((folder) => file.startsWith(folder + path.sep));
+  for await (const file of walkFiles(systemTmp)) {
+    if (inFolders(file)) continue;
+    const stat = await fs.lstat(file).catch(() => null);
+    if (stat && Math.max(stat.mtimeMs, stat.ctimeMs) >= since) await check(file);
+  }
+  return { hits, scanned };
 }

@@ -18,8 +18,9 @@ export interface CardManifest {
 }
 
 const SCRIPTS = ['make-card.mjs', 'fixture-helpers.mjs'].map((f) => new URL(`../../../scripts/fixtures/${f}`, import.meta.url));
-// Captured at import time: a test may point TMPDIR elsewhere later to watch for temp files.
-const BASE_TMP = tmpdir();
+// The system temp folder, not the test file's private one (tests/setup/private-tmpdir.ts), so that every
+// file shares the cache; captured at import time because a test may point TMPDIR elsewhere to watch it.
+const BASE_TMP = process.env['SAFEHOUSE_SYSTEM_TMPDIR'] ?? tmpdir();
 
 /**
  * The generated card, cached in os.tmpdir()/safehouse-fixtures-<hash of the generator> so every test file

@@ -11,10 +11,11 @@ import { setConsent } from '../../../src/main/core/subjects/consent';
 import { createSubject, getSubject, setProtection } from '../../../src/main/core/subjects/subjects';
 import { createVault } from '../../../src/main/core/vault/vault';
 import { insertClip } from './fixtures';
-import { fileContains, markerNeedles, walkFiles } from '../../helpers/marker-scan';
+import { fileContains, findMarkerOnDisk, markerNeedles } from '../../helpers/marker-scan';
 
 it('a real name, contact and notes with a unique marker are nowhere on disk in clear, nor in the audit log or report', async () => {
   const marker = `SHSUBJ-${randomUUID()}-${randomBytes(6).toString('hex')}`;
+  const startedAt = Date.now() - 1000; // mtime granularity
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-subject-marker-'));
   const dir = path.join(root, 'vault');
   const vault = await createVault(dir, `passphrase for ${randomUUID()}`);
@@ -34,19 +35,11 @@ it('a real name, contact and notes with a unique marker are nowhere on disk in c
   await (await vault.catalog()).close();
   vault.lock();
 
-  const needles = markerNeedles(marker);
-  const hits: string[] = [];
-  let scanned = 0;
-  for (const start of [dir, os.tmpdir()]) {
-    for await (const file of walkFiles(start)) {
-      scanned++;
-      if (await fileContains(file, needles)) hits.push(file);
-    }
-  }
+  const { hits, scanned } = await findMarkerOnDisk(marker, [dir], startedAt);
   expect(scanned).toBeGreaterThan(3);
   expect(hits).toEqual([]);
   const control = path.join(root, 'control.bin');
   await fs.writeFile(control, Buffer.from(`x${marker}x`, 'utf16le'));
-  expect(await fileContains(control, needles)).toBe(true);
+  expect(await fileContains(control, markerNeedles(marker))).toBe(true);
   await fs.rm(root, { recursive: true, force: true });
 }, 60_000);
