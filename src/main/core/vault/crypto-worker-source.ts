@@ -1,3 +1,5 @@
+import { defineSecretstream } from './native-secretstream';
+
 /**
  * The crypto worker's code (see crypto-worker.ts for the thread, the rings and the jobs; object-seal.ts
  * for sealing). Plain CommonJS evaluated as a string, so it runs the same under vitest, the electron-vite
@@ -15,25 +17,27 @@
  *   back over it in the same slot (they are longer, so they cover every plaintext byte).
  * - drop: forget a job (error paths), wiping a secretstream state if it has one.
  *
- * The hot loops call libsodium's exported WebAssembly functions directly (sodium.libsodium._crypto_…) on one
- * scratch area of the heap per worker: one copy of a slot in, in-heap encrypt/decrypt/hash, one copy out.
- * The wrappers would allocate, copy and free input and output for every 64 KiB frame. Plaintext in the
+ * Frames are encrypted and decrypted by native-secretstream.ts (OpenSSL through node:crypto, libsodium's
+ * bytes), whose source text is evaluated here. BLAKE2b calls libsodium's exported WebAssembly function
+ * directly (sodium.libsodium._crypto_generichash_update) on one scratch area of the heap per worker: one
+ * copy of a slot in, one call; the wrappers would allocate, copy and free for every call. Plaintext in the
  * scratch area is zeroed after each slot. u64 arguments are passed as (low, high) pairs, as the wrappers do.
  */
 export const CRYPTO_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const sodium = require(workerData.sodiumPath);
+const secretstream = (${defineSecretstream.toString()})(require('node:crypto'), sodium);
 const states = new Map();
 const queue = [];
 let ready = false;
 let lib;
-let TAG_MESSAGE;
-let TAG_FINAL;
+const TAG_MESSAGE = secretstream.TAG_MESSAGE;
+const TAG_FINAL = secretstream.TAG_FINAL;
 let scratch = 0;
 let scratchBytes = 0;
-// One heap area: [input slot | output slot | 32-byte AD | tag byte]. Reallocated only for a larger slot size.
+// One heap area of a slot's size, for bytes to hash. Reallocated only for a larger slot size.
 const heap = (slotBytes) => {
-  const need = 2 * slotBytes + 40;
+  const need = slotBytes;
   if (scratchBytes < need) {
     if (scratch) {
       lib.HEAPU8.fill(0, scratch, scratch + scratchBytes);
@@ -43,18 +47,12 @@ const heap = (slotBytes) => {
     if (!scratch) throw new Error('out of WebAssembly memory');
     scratchBytes = need;
   }
-  return { input: scratch, output: scratch + slotBytes, ad: scratch + 2 * slotBytes, tag: scratch + 2 * slotBytes + 32 };
-};
-// A secretstream state holds the stream key: zero it before giving the memory back.
-const freeStream = (address) => {
-  if (!address) return;
-  lib.HEAPU8.fill(0, address, address + 52);
-  lib._free(address);
+  return scratch;
 };
 const forget = (id) => {
   const s = states.get(id);
   states.delete(id);
-  if (s && s.stream) freeStream(s.stream);
+  if (s && s.stream) secretstream.wipe(s.stream); // the stream state holds the stream key
   if (s && s.state) lib._free(s.state); // a BLAKE2b state (no key in it)
 };
 const le32 = (n) => new Uint8Array(new Uint32Array([n]).buffer);
@@ -65,9 +63,9 @@ const handle = (m) => {
       const s = states.get(m.id);
       if (m.data) sodium.crypto_generichash_update(s.state, m.data);
       else {
-        const h = heap(m.slotBytes);
-        lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), h.input);
-        if (lib._crypto_generichash_update(s.state, h.input, m.length, 0) !== 0) throw new Error('BLAKE2b update');
+        const input = heap(m.slotBytes);
+        lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), input);
+        if (lib._crypto_generichash_update(s.state, input, m.length, 0) !== 0) throw new Error('BLAKE2b update');
       }
       parentPort.postMessage({ id: m.id, slot: m.slot, acked: m.data ? m.data.length : 0 });
     } else if (m.op === 'final') {
@@ -77,46 +75,44 @@ const handle = (m) => {
     } else if (m.op === 'drop') forget(m.id);
     else if (m.op === 'open') {
       // Verification read of a vault object: the same checks as ObjectOpener, then BLAKE2b of the plaintext.
-      const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(m.streamHeader, m.key);
+      const pull = secretstream.initPull(m.streamHeader, m.key);
       sodium.memzero(m.key); // this thread's copy of the stream key; it now lives only in the state
-      states.set(m.id, { stream: pull, pull: true, ad: m.ad, state: 0, ring: m.ring, finished: false });
-      const meta = sodium.crypto_secretstream_xchacha20poly1305_pull(pull, m.meta, m.ad);
+      states.set(m.id, { stream: pull, ad: m.ad, state: 0, ring: m.ring, finished: false });
+      const meta = secretstream.pull(pull, m.meta, m.ad);
       if (!meta || meta.tag !== TAG_MESSAGE) throw new Error('metadata frame');
-      sodium.memzero(meta.message);
+      meta.message.fill(0);
       states.get(m.id).state = sodium.crypto_generichash_init(null, 32);
     } else if (m.op === 'frames') {
       const s = states.get(m.id);
-      const h = heap(m.slotBytes);
-      lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), h.input);
-      lib.HEAPU8.set(s.ad, h.ad);
+      const frames = new Uint8Array(s.ring, m.slot * m.slotBytes, m.length);
+      const plainAt = heap(m.slotBytes); // the slot's plaintext, gathered here and hashed in one call
       let plain = 0;
       try {
         for (let off = 0; off < m.length; ) {
           const n = Math.min(m.frameBytes, m.length - off);
           if (s.finished) throw new Error('bytes after TAG_FINAL');
           if (n < m.abytes) throw new Error('bad frame length');
-          const out = h.output + off;
-          if (lib._crypto_secretstream_xchacha20poly1305_pull(s.stream, out, 0, h.tag, h.input + off, n, 0, h.ad, 32, 0) !== 0) {
-            throw new Error('frame failed authentication');
-          }
-          const tag = lib.HEAPU8[h.tag];
-          const final = tag === TAG_FINAL;
+          const opened = secretstream.pull(s.stream, frames.subarray(off, off + n), s.ad);
+          if (!opened) throw new Error('frame failed authentication');
+          lib.HEAPU8.set(opened.message, plainAt + plain);
+          plain += opened.message.length;
+          opened.message.fill(0);
+          const final = opened.tag === TAG_FINAL;
           const remainingAfter = m.length - off - n + m.after;
-          const ok = final ? remainingAfter === 0 : tag === TAG_MESSAGE && n === m.frameBytes;
-          plain = off + n - m.abytes;
+          const ok = final ? remainingAfter === 0 : opened.tag === TAG_MESSAGE && n === m.frameBytes;
           if (!ok) throw new Error(final ? 'bytes after the final frame' : 'short or unexpected frame');
-          lib._crypto_generichash_update(s.state, out, n - m.abytes, 0);
           if (final) s.finished = true;
           off += n;
         }
+        lib._crypto_generichash_update(s.state, plainAt, plain, 0);
       } finally {
-        lib.HEAPU8.fill(0, h.output, h.output + plain); // decrypted plaintext, also on failure
+        lib.HEAPU8.fill(0, plainAt, plainAt + plain); // decrypted plaintext, also on failure
       }
       parentPort.postMessage({ id: m.id, slot: m.slot, acked: 0 });
     } else if (m.op === 'verified') {
       const s = states.get(m.id);
       states.delete(m.id);
-      freeStream(s.stream);
+      secretstream.wipe(s.stream);
       if (!s.finished) {
         lib._free(s.state);
         throw new Error('stream ends without TAG_FINAL');
@@ -129,7 +125,7 @@ const handle = (m) => {
       const fileKey = sodium.randombytes_buf(32);
       const macKey = sodium.crypto_kdf_derive_from_key(32, 1, 'SHOBJECT', fileKey);
       const streamKey = sodium.crypto_kdf_derive_from_key(32, 2, 'SHOBJECT', fileKey);
-      const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(streamKey);
+      const push = secretstream.initPush(streamKey);
       sodium.memzero(streamKey); // kept only inside the secretstream state from here on
       states.set(m.id, { stream: push.state, ring: m.ring });
       header.set(push.header, 28);
@@ -138,7 +134,7 @@ const handle = (m) => {
       const mac = sodium.crypto_generichash(32, header, macKey);
       sodium.memzero(macKey);
       states.get(m.id).mac = mac;
-      const metaCt = sodium.crypto_secretstream_xchacha20poly1305_push(push.state, m.meta, mac, TAG_MESSAGE);
+      const metaCt = secretstream.push(push.state, m.meta, mac, TAG_MESSAGE);
       sodium.memzero(m.meta);
       const prefix = new Uint8Array(header.length + 32 + 4 + metaCt.length);
       prefix.set(header, 0);
@@ -150,24 +146,17 @@ const handle = (m) => {
       // m.length plaintext bytes at the start of the slot: whole chunks, except in the final batch.
       const s = states.get(m.id);
       const view = new Uint8Array(s.ring, m.slot * m.slotBytes, m.slotBytes);
-      const h = heap(m.slotBytes);
-      lib.HEAPU8.set(view.subarray(0, m.length), h.input);
-      lib.HEAPU8.set(s.mac, h.ad);
-      const frames = m.final ? Math.max(1, Math.ceil(m.length / m.chunkBytes)) : m.length / m.chunkBytes;
-      let out = 0;
-      try {
-        for (let f = 0; f < frames; f++) {
-          const n = Math.min(m.chunkBytes, m.length - f * m.chunkBytes);
-          const tag = m.final && f === frames - 1 ? TAG_FINAL : TAG_MESSAGE;
-          if (lib._crypto_secretstream_xchacha20poly1305_push(s.stream, h.output + out, 0, h.input + f * m.chunkBytes, n, 0, h.ad, 32, 0, tag) !== 0) {
-            throw new Error('secretstream push');
-          }
-          out += n + m.abytes;
-        }
-      } finally {
-        lib.HEAPU8.fill(0, h.input, h.input + m.length); // plaintext copy in the heap
+      const count = m.final ? Math.max(1, Math.ceil(m.length / m.chunkBytes)) : m.length / m.chunkBytes;
+      const sealed = [];
+      for (let f = 0; f < count; f++) {
+        const chunk = view.subarray(f * m.chunkBytes, Math.min(m.length, (f + 1) * m.chunkBytes));
+        sealed.push(secretstream.push(s.stream, chunk, s.mac, m.final && f === count - 1 ? TAG_FINAL : TAG_MESSAGE));
       }
-      view.set(lib.HEAPU8.subarray(h.output, h.output + out), 0); // covers all m.length plaintext bytes
+      let out = 0;
+      for (const frame of sealed) {
+        view.set(frame, out); // frames are longer than their chunks: together they cover every plaintext byte
+        out += frame.length;
+      }
       if (m.final) forget(m.id);
       parentPort.postMessage({ id: m.id, slot: m.slot, sealed: out });
     }
@@ -179,8 +168,6 @@ const handle = (m) => {
 parentPort.on('message', (m) => (ready ? handle(m) : queue.push(m)));
 sodium.ready.then(() => {
   lib = sodium.libsodium;
-  TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-  TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
   ready = true;
   for (const m of queue.splice(0)) handle(m);
 });

@@ -1,5 +1,6 @@
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
+import { secretstreamSync } from './native-secretstream';
 import { sodiumSync } from './sodium';
 
 /**
@@ -124,7 +125,7 @@ export function headerSkeleton(cls: KeyClass, idHex: string, recipientCount: num
 /** Encrypting side. `prefix` = header ‖ MAC ‖ meta frame; then push() each content chunk in order. */
 export class ObjectSealer {
   readonly prefix: Uint8Array;
-  private readonly state: ReturnType<ReturnType<typeof sodiumSync>['crypto_secretstream_xchacha20poly1305_init_push']>['state'];
+  private readonly state: number;
   private readonly mac: Uint8Array;
   private finished = false;
 
@@ -133,7 +134,7 @@ export class ObjectSealer {
     const header = headerSkeleton(cls, idHex, recipients.length);
     const fileKey = sodium.randombytes_buf(32);
     const { macKey, streamKey } = deriveSubkeys(fileKey);
-    const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(streamKey);
+    const push = secretstreamSync().initPush(streamKey);
     this.state = push.state;
     header.set(push.header, 12 + ID_BYTES);
     recipients.forEach((pk, i) => header.set(sodium.crypto_box_seal(fileKey, pk), FIXED_HEADER_BYTES + i * SEALED_KEY_BYTES));
@@ -144,20 +145,22 @@ export class ObjectSealer {
 
     const metaPlain = new TextEncoder().encode(JSON.stringify(meta));
     if (metaPlain.length > MAX_META_BYTES) throw new Error('object metadata too large');
-    const metaCt = sodium.crypto_secretstream_xchacha20poly1305_push(
-      this.state, metaPlain, this.mac, sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    const metaCt = secretstreamSync().push(this.state, metaPlain, this.mac, secretstreamSync().TAG_MESSAGE);
     sodium.memzero(metaPlain);
     this.prefix = Buffer.concat([header, this.mac, u32le(metaCt.length), metaCt]);
   }
 
   /** A non-final chunk must be exactly CHUNK_SIZE; the final one 0..CHUNK_SIZE. */
   push(chunk: Uint8Array, final: boolean): Uint8Array {
-    const sodium = sodiumSync();
+    const stream = secretstreamSync();
     if (this.finished) throw new Error('object already finished');
     if (chunk.length > CHUNK_SIZE || (!final && chunk.length !== CHUNK_SIZE)) throw new Error('bad chunk size');
-    if (final) this.finished = true;
-    return sodium.crypto_secretstream_xchacha20poly1305_push(this.state, chunk, this.mac,
-      final ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    const frame = stream.push(this.state, chunk, this.mac, final ? stream.TAG_FINAL : stream.TAG_MESSAGE);
+    if (final) {
+      this.finished = true;
+      stream.wipe(this.state);
+    }
+    return frame;
   }
 }
 
@@ -191,7 +194,7 @@ export function unsealStreamKey(header: ParsedHeader, keyPair: ClassKeyPair): { 
 
 /** Decrypting side: open the header with one key pair of the object's class, then feed frames in order. */
 export class ObjectOpener {
-  private readonly state: ReturnType<ReturnType<typeof sodiumSync>['crypto_secretstream_xchacha20poly1305_init_pull']>;
+  private readonly state: number;
   private readonly mac: Uint8Array;
   private metaDone = false;
   private finished = false;
@@ -201,7 +204,7 @@ export class ObjectOpener {
     const sodium = sodiumSync();
     const { streamKey, mac } = unsealStreamKey(header, keyPair);
     this.mac = mac;
-    this.state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header.streamHeader, streamKey);
+    this.state = secretstreamSync().initPull(header.streamHeader, streamKey);
     sodium.memzero(streamKey);
   }
 
@@ -216,8 +219,8 @@ export class ObjectOpener {
   openMeta(frame: Uint8Array): Record<string, unknown> {
     const sodium = sodiumSync();
     if (this.metaDone) throw new Error('metadata already read');
-    const r = sodium.crypto_secretstream_xchacha20poly1305_pull(this.state, frame, this.mac);
-    if (!r || r.tag !== sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) throw integrity('metadata frame');
+    const r = secretstreamSync().pull(this.state, frame, this.mac);
+    if (!r || r.tag !== secretstreamSync().TAG_MESSAGE) throw integrity('metadata frame');
     this.metaDone = true;
     let meta: unknown;
     try {
@@ -235,18 +238,21 @@ export class ObjectOpener {
    * have none after it, a non-final frame must be full-size.
    */
   openChunk(frame: Uint8Array, remainingAfter: number): { data: Uint8Array; final: boolean } {
-    const sodium = sodiumSync();
+    const stream = secretstreamSync();
     if (!this.metaDone || this.finished) throw integrity('frame out of place');
     if (frame.length < ABYTES || frame.length > FRAME_SIZE) throw integrity('bad frame length');
-    const r = sodium.crypto_secretstream_xchacha20poly1305_pull(this.state, frame, this.mac);
+    const r = stream.pull(this.state, frame, this.mac);
     if (!r) throw integrity('frame failed authentication');
-    const final = r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-    const ok = final ? remainingAfter === 0 : r.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE && frame.length === FRAME_SIZE;
+    const final = r.tag === stream.TAG_FINAL;
+    const ok = final ? remainingAfter === 0 : r.tag === stream.TAG_MESSAGE && frame.length === FRAME_SIZE;
     if (!ok) {
-      sodium.memzero(r.message);
+      r.message.fill(0);
       throw integrity(final ? 'bytes after the final frame' : 'short or unexpected frame');
     }
-    if (final) this.finished = true;
+    if (final) {
+      this.finished = true;
+      stream.wipe(this.state);
+    }
     return { data: r.message, final };
   }
 
