@@ -1,10 +1,12 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { findMediaTools } from '../../src/main/core/media/media-tools';
 import { findProxyFont, hasRubberband, makeProxy, proxyOutputArgs } from '../../src/main/core/media/proxy';
 import { buildProxyGraph } from '../../src/main/core/media/proxy-filters';
 import { fileUrlArg, runTool } from '../../src/main/core/media/run-tool';
+import { sanitizeAv } from '../../src/main/core/media/sanitize';
 import type { ProtectionPlan } from '../../src/main/core/subjects/protection-plan';
 import { createVault } from '../../src/main/core/vault/vault';
 
@@ -20,15 +22,20 @@ export async function run(report: (line: string) => void): Promise<void> {
   const tools = await findMediaTools();
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-bench-proxy-'));
   try {
-    const source = path.join(root, 'master.mp4');
+    // A camera-like file (plain MP4, 10-s GOP), stored the way an ingest stores it: sanitized, then sealed.
+    // The bare command reads the same sanitized bytes from a plain file.
+    const camera = path.join(root, 'camera.mp4');
     const gen = await runTool(tools.ffmpeg, [
       '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=s=1920x1080:r=${fps}`, '-f', 'lavfi', '-i', 'sine=f=440:r=48000',
-      '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
-      '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', fileUrlArg(source),
+      '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-g', String(10 * fps), '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+      fileUrlArg(camera),
     ], { timeoutMs: 600_000 });
     if (gen.code !== 0) throw new Error(gen.stderr);
+    const source = path.join(root, 'master.mp4');
+    const sanitized = sanitizeAv(tools, camera, { hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodecs: ['aac'] });
+    await Promise.all([pipeline(sanitized.output, createWriteStream(source)), sanitized.done]);
     const frames = seconds * fps;
-    report(`proxy bench: ${seconds} s 1080p${fps} H.264 master (${((await fs.stat(source)).size / 1e6).toFixed(0)} MB), node ${process.version}, ${os.availableParallelism()} cores`);
+    report(`proxy bench: ${seconds} s 1080p${fps} H.264 sanitized master (${((await fs.stat(source)).size / 1e6).toFixed(0)} MB), node ${process.version}, ${os.availableParallelism()} cores`);
 
     const vault = await createVault(path.join(root, 'vault'), 'benchmark passphrase, not secret');
     const master = await vault.writeObject('master', createReadStream(source, { highWaterMark: 1024 * 1024 }));

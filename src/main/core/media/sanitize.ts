@@ -65,6 +65,10 @@ export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[]
     '-metadata:s:v', 'handler_name=VideoHandler', '-metadata:s:a', 'handler_name=SoundHandler',
     '-write_tmcd', '0',
     '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
+    // A fragment also ends after 1 s, not only at a keyframe: long-GOP cameras (10 s and more) would give
+    // 10-s fragments, and a reader that cannot seek (the proxy ffmpeg and playback, both fed through pipes)
+    // then demuxes ten seconds of video before the matching audio, which stalled proxy encoding by ~15 %.
+    '-frag_duration', '1000000',
     '-f', containerFor(opts), 'pipe:1',
   );
   return args;
