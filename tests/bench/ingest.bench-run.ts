@@ -43,7 +43,8 @@ export async function run(report: (line: string) => void): Promise<void> {
     const childrenBefore = childCpuSeconds();
     // maxRSS below is the whole process's lifetime peak (createVault's Argon2id runs in a child process,
     // so its heap is not in it); this samples the ingest itself.
-    let ingestPeak = process.memoryUsage().rss;
+    const rssBefore = process.memoryUsage().rss;
+    let ingestPeak = rssBefore;
     const sampler = setInterval(() => {
       ingestPeak = Math.max(ingestPeak, process.memoryUsage().rss);
     }, 100);
@@ -61,7 +62,7 @@ export async function run(report: (line: string) => void): Promise<void> {
     report(`ratio ingest / baseline:    ${(ingest / baseline).toFixed(2)}  (target <= 2.0)`);
     report(`cpu: node ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, ffmpeg/ffprobe children ${(childCpuSeconds() - childrenBefore).toFixed(1)} s`);
     report(`peak RSS of the ingest process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target < 400 MB)`);
-    report(`  of which during the ingest:   ${(ingestPeak / 1024 / 1024).toFixed(0)} MB (sampled every 100 ms)`);
+    report(`  of which during the ingest:   ${(ingestPeak / 1024 / 1024).toFixed(0)} MB (sampled every 100 ms; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before it began: Node, Vite's module loader, the vault)`);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import sodium from 'libsodium-wrappers-sumo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, FRAME_SIZE, headerLength } from '../../../src/main/core/vault/object-format';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
@@ -21,7 +22,11 @@ const SLOT = CHUNK_SIZE * 16;
 async function writeInPieces(data: Uint8Array, piece: number): Promise<string> {
   const writer = await vault.createObjectWriter('master', { role: 'test' });
   for (let at = 0; at < data.length; at += piece) await writer.write(data.subarray(at, at + piece));
-  return (await writer.commit()).id;
+  const written = await writer.commit();
+  // the plaintext digest hashed on the worker while sealing is the BLAKE2b-256 of exactly these bytes
+  expect(written.blake2b256).toBe(sodium.crypto_generichash(32, data, null, 'hex'));
+  expect(written.plainSize).toBe(data.length);
+  return written.id;
 }
 
 describe('sealing on the crypto worker', () => {

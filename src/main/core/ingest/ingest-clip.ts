@@ -14,7 +14,7 @@ import type { UnlockedVault } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
 import type { LookupKeys } from './lookup-keys';
-import { createStoredHasher, readSource } from './source-read';
+import { readSource } from './source-read';
 import { hashFile } from './hashing';
 import { objectFilePath } from './object-paths';
 import { verifyClip } from './verify';
@@ -114,29 +114,24 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     audioCodecs: audio.map((stream) => stream.codec),
   });
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
-  const storedHash = await createStoredHasher();
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const duration = probe.duration ?? 0;
   let proof: ProofResult;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {
       prover.push(chunk);
-      storedHash.update(chunk);
       await writer.write(chunk);
-      await storedHash.flowing();
     }
     await run.done;
     context.advance(0, 'prove');
     proof = await prover.finish();
   } catch (error) {
     run.kill();
-    storedHash.discard();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `metadata could not be removed: ${reasonOf(error)}`);
   }
   context.advance(clip.primary.size / 3, 'encrypt');
   if (!proof.clean) {
-    storedHash.discard();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned copy failed the proof: ${proof.problems.join('; ')}`);
   }
@@ -148,7 +143,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: await storedHash.digest() },
+    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: master.blake2b256 },
     master,
     findings,
     proof,
@@ -182,15 +177,12 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   context.advance(0, 'prove');
   const proof = await prover.finish();
   if (!proof.clean) return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned photo failed the proof: ${proof.problems.join('; ')}`);
-  const storedHash = await createStoredHasher();
-  storedHash.update(cleaned);
-  const storedBlake2b256 = await storedHash.digest();
   const master = await context.vault.writeObject('master', cleaned, { role: 'sanitized-master', container: 'still' });
   context.advance(clip.primary.size / 3, 'encrypt');
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256 },
+    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: master.blake2b256 },
     master,
     findings,
     proof,

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { CoordinateHit } from '../media/coords-text';
 import { createCoordinateByteScanner } from '../media/byte-scan';
 import { cardOpenFlags } from './card-scan';
-import { createOffThreadBlake2b, type OffThreadBlake2b } from '../vault/crypto-worker';
+import { createOffThreadBlake2b } from '../vault/crypto-worker';
 import { createXxh64Hasher, HASH_READ_BYTES, initHashing, type SourceDigest } from './hashing';
 
 /**
@@ -84,14 +84,4 @@ async function streamSource(
     await handle.close();
   }
   return { size, coordinateHits: scanner?.finish() ?? [] };
-}
-
-/**
- * BLAKE2b-256 of a byte stream (what was stored in the vault), for verification, on a crypto worker's
- * thread. BLAKE2b only: the stored bytes' record is BLAKE2b-256 (an xxh64 of them used to be computed and
- * thrown away). Await `flowing()` in the producing loop; call `discard()` if the stream is abandoned.
- */
-export async function createStoredHasher(): Promise<OffThreadBlake2b> {
-  await initHashing();
-  return createOffThreadBlake2b();
 }

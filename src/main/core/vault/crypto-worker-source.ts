@@ -9,7 +9,8 @@ import { defineSecretstream } from './native-secretstream';
  * - init / update / final: BLAKE2b-256 of bytes in a ring slot (or a transferred copy).
  * - open / frames / verified: the verification read of a vault object: decrypt every frame (same rules as
  *   ObjectOpener.openChunk) and hash the plaintext; only the digest goes back.
- * - seal-open / seal: write side of an object. The FILE KEY IS DRAWN HERE and never leaves this thread: the
+ * - seal-open / seal: write side of an object, which also hashes the plaintext (BLAKE2b-256, sent back with
+ *   the final frame's reply). The FILE KEY IS DRAWN HERE and never leaves this thread: the
  *   caller sends the header skeleton, the recipients' public keys and the metadata; the worker seals the
  *   file key to each recipient, derives the MAC and stream subkeys, wipes the file key and the MAC key at
  *   once, and keeps only the secretstream state (in its WebAssembly heap) until the final frame or a drop,
@@ -127,7 +128,8 @@ const handle = (m) => {
       const streamKey = sodium.crypto_kdf_derive_from_key(32, 2, 'SHOBJECT', fileKey);
       const push = secretstream.initPush(streamKey);
       sodium.memzero(streamKey); // kept only inside the secretstream state from here on
-      states.set(m.id, { stream: push.state, ring: m.ring });
+      // state: BLAKE2b of the plaintext, the record verification later compares with the object read back
+      states.set(m.id, { stream: push.state, ring: m.ring, state: sodium.crypto_generichash_init(null, 32) });
       header.set(push.header, 28);
       m.recipients.forEach((pk, i) => header.set(sodium.crypto_box_seal(fileKey, pk), 52 + 80 * i));
       sodium.memzero(fileKey);
@@ -146,6 +148,11 @@ const handle = (m) => {
       // m.length plaintext bytes at the start of the slot: whole chunks, except in the final batch.
       const s = states.get(m.id);
       const view = new Uint8Array(s.ring, m.slot * m.slotBytes, m.slotBytes);
+      const plainAt = heap(m.slotBytes);
+      lib.HEAPU8.set(view.subarray(0, m.length), plainAt);
+      const hashed = lib._crypto_generichash_update(s.state, plainAt, m.length, 0);
+      lib.HEAPU8.fill(0, plainAt, plainAt + m.length);
+      if (hashed !== 0) throw new Error('BLAKE2b update');
       const count = m.final ? Math.max(1, Math.ceil(m.length / m.chunkBytes)) : m.length / m.chunkBytes;
       const sealed = [];
       for (let f = 0; f < count; f++) {
@@ -157,8 +164,13 @@ const handle = (m) => {
         view.set(frame, out); // frames are longer than their chunks: together they cover every plaintext byte
         out += frame.length;
       }
-      if (m.final) forget(m.id);
-      parentPort.postMessage({ id: m.id, slot: m.slot, sealed: out });
+      let digest;
+      if (m.final) {
+        digest = sodium.crypto_generichash_final(s.state, 32, 'hex'); // frees the hash state
+        s.state = 0;
+        forget(m.id);
+      }
+      parentPort.postMessage({ id: m.id, slot: m.slot, sealed: out, digest });
     }
   } catch (error) {
     forget(m.id);

@@ -10,8 +10,11 @@ const SLOT_PLAIN_BYTES = CHUNK_SIZE * FRAMES_PER_SLOT;
 export interface OffThreadSealer {
   /** Copies plaintext into the ring (the caller may reuse its buffer); waits while every slot is busy. */
   write(chunk: Uint8Array): Promise<void>;
-  /** Seals the rest with TAG_FINAL and resolves once every ciphertext byte is written to the file. */
-  finish(): Promise<void>;
+  /**
+   * Seals the rest with TAG_FINAL and resolves once every ciphertext byte is written to the file, with the
+   * BLAKE2b-256 (hex) of all the plaintext, hashed on the worker while sealing.
+   */
+  finish(): Promise<string>;
   /** Drops the job: the worker wipes its stream state; the ring's plaintext is wiped here. */
   discard(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function createOffThreadSealer(
   const prefixWritten = new Promise<void>((resolve, reject) => (onPrefix = { resolve, reject }));
   let onFinal!: { resolve: () => void; reject: (error: Error) => void };
   const finalWritten = new Promise<void>((resolve, reject) => (onFinal = { resolve, reject }));
+  let plainDigest: string | undefined;
   finalWritten.catch(() => undefined); // observed by finish(); an abort may never ask
   let posted = 0;
   let acked = 0;
@@ -72,6 +76,7 @@ export async function createOffThreadSealer(
       writes = writes.then(() => writeOut(prefix)).then(onPrefix.resolve, fail);
     } else if (message.sealed !== undefined && message.slot !== undefined) {
       const slot = message.slot;
+      if (message.digest !== undefined) plainDigest = message.digest;
       const view = new Uint8Array(ring, slot * FRAME_SLOT_BYTES, message.sealed);
       acked += 1;
       const last = finalPosted && acked === posted;
@@ -139,6 +144,8 @@ export async function createOffThreadSealer(
       await finalWritten;
       await writes;
       done = true;
+      if (plainDigest === undefined) throw new SafehouseError('INTERNAL', 'the crypto worker sent no plaintext digest');
+      return plainDigest;
     },
     async discard() {
       if (done) return; // finished cleanly: the ring is back in the pool and holds no plaintext

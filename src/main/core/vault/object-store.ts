@@ -24,10 +24,17 @@ import { fsyncDir } from './durable-fs';
 export interface ObjectWriter {
   /** Copies into 1 MiB batches of 64 KiB chunks, sealed on a crypto worker once more data follows them. */
   write(chunk: Uint8Array): Promise<void>;
-  /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. */
-  commit(): Promise<{ id: string; plainSize: number }>;
+  /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. blake2b256: of the plaintext written. */
+  commit(): Promise<WrittenObject>;
   /** Removes the staging file; nothing reaches objects/. */
   abort(): Promise<void>;
+}
+
+export interface WrittenObject {
+  id: string;
+  plainSize: number;
+  /** BLAKE2b-256 (hex) of the plaintext, computed while sealing: what a verification read must give back. */
+  blake2b256: string;
 }
 
 export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
@@ -121,7 +128,7 @@ export class ObjectStore {
         serial(async () => {
           checkOpen();
           try {
-            await seal.finish();
+            const blake2b256 = await seal.finish();
             await fh.sync();
             await fh.close();
             const finalPath = this.pathFor(id);
@@ -130,7 +137,7 @@ export class ObjectStore {
             await fsyncDir(path.dirname(finalPath));
             state = 'done';
             this.active.delete(staging);
-            return { id, plainSize };
+            return { id, plainSize, blake2b256 };
           } catch (error) {
             await cleanup();
             throw error;

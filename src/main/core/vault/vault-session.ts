@@ -5,7 +5,7 @@ import { IdleLock } from './idle-lock';
 import { SALT_BYTES, assertStrongPassphrase, deriveKek } from './kdf';
 import { KEY_CLASSES, b64, wrapSecret, type ClassKeyPair, type KeyClass } from './keys';
 import { integrity, openBytes, peekClass, plainSizeFromContentBytes, sealBytes } from './object-format';
-import { ObjectStore, type ObjectWriter } from './object-store';
+import { ObjectStore, type ObjectWriter, type WrittenObject } from './object-store';
 import { keyFingerprint, makeRecipientCard, publicKeyFromCard, readRecipientCard, type RecipientCard } from './recipients';
 import { sodiumSync } from './sodium';
 import { unwrapAll, type Secrets } from './secrets';
@@ -38,7 +38,7 @@ export interface UnlockedVault {
   setAutoLock(ms: number | null, onLock?: () => void): void;
   changePassphrase(oldPass: string, newPass: string): Promise<void>;
   createObjectWriter(cls: KeyClass, meta?: Record<string, unknown>): Promise<ObjectWriter>;
-  writeObject(cls: KeyClass, data: Uint8Array | AsyncIterable<Uint8Array>, meta?: Record<string, unknown>): Promise<{ id: string; plainSize: number }>;
+  writeObject(cls: KeyClass, data: Uint8Array | AsyncIterable<Uint8Array>, meta?: Record<string, unknown>): Promise<WrittenObject>;
   /** All-or-nothing: every frame, TAG_FINAL and the absence of trailing bytes are verified before returning. */
   readObject(id: string): Promise<{ meta: Record<string, unknown>; data: Buffer }>;
   /**
@@ -208,7 +208,7 @@ export class VaultSession implements UnlockedVault {
     return this.store.createWriter(cls, this.recipientsFor(cls), meta);
   }
 
-  async writeObject(cls: KeyClass, data: Uint8Array | AsyncIterable<Uint8Array>, meta: Record<string, unknown> = {}): Promise<{ id: string; plainSize: number }> {
+  async writeObject(cls: KeyClass, data: Uint8Array | AsyncIterable<Uint8Array>, meta: Record<string, unknown> = {}): Promise<WrittenObject> {
     const writer = await this.createObjectWriter(cls, meta);
     try {
       if (data instanceof Uint8Array) await writer.write(data);
