@@ -43,3 +43,17 @@ describe('BLAKE2b-256 on the hash worker', () => {
     expect(await y.digest()).toBe(reference(Buffer.alloc(300_000, 2)));
   });
 });
+
+describe('the worker and the process lifetime', () => {
+  // A CLI must exit as soon as its work is done: an idle worker keeps nothing alive, a busy one does.
+  const keepingAlive = () => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort' || kind === 'Worker').length;
+
+  it('holds the process open while a job is open, and not once it is answered', async () => {
+    const idle = keepingAlive();
+    const hasher = createOffThreadBlake2b();
+    hasher.update(randomBytes(1024));
+    expect(keepingAlive()).toBeGreaterThan(idle);
+    expect(await hasher.digest()).toMatch(/^[0-9a-f]{64}$/);
+    expect(keepingAlive()).toBe(idle);
+  });
+});

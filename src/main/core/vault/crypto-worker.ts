@@ -88,10 +88,12 @@ class Lane {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
-    if (this.worker) return this.worker;
+    if (this.worker) {
+      this.worker.ref(); // a job is open: its caller awaits the answer, so the process must wait too
+      return this.worker;
+    }
     sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
     const started = new Worker(CRYPTO_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
-    started.unref(); // never keeps the process alive on its own
     started.on('message', (message: WorkerReply) => {
       const pending = this.open.get(message.id);
       if (!pending) return;
@@ -142,6 +144,9 @@ class Lane {
   }
 
   private scheduleIdleExit(): void {
+    // Idle, the worker never keeps the process alive (a CLI exits at once, not after IDLE_EXIT_MS). This
+    // must come after the 'message' listener was added, which refs the worker's port again.
+    this.worker?.unref();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
