@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createOffThreadBlake2b } from '../../../src/main/core/vault/crypto-worker';
+import { createOffThreadBlake2b, createOffThreadObjectDigest } from '../../../src/main/core/vault/crypto-worker';
 import { createSourceHasher, initHashing } from '../../../src/main/core/ingest/hashing';
 
 beforeAll(() => initHashing());
@@ -54,6 +54,15 @@ describe('the worker and the process lifetime', () => {
     hasher.update(randomBytes(1024));
     expect(keepingAlive()).toBeGreaterThan(idle);
     expect(await hasher.digest()).toMatch(/^[0-9a-f]{64}$/);
+    expect(keepingAlive()).toBe(idle);
+  });
+
+  it('lets the process go after a job failed on the worker', async () => {
+    const idle = keepingAlive();
+    // a metadata frame that does not authenticate: the worker answers with an error, not a digest
+    const job = createOffThreadObjectDigest({ streamHeader: randomBytes(24), streamKey: randomBytes(32), mac: randomBytes(32), metaFrame: randomBytes(40) });
+    expect(keepingAlive()).toBeGreaterThan(idle);
+    await expect(job.digest()).rejects.toMatchObject({ code: 'INTEGRITY' });
     expect(keepingAlive()).toBe(idle);
   });
 });

@@ -104,6 +104,7 @@ class Lane {
         for (const wake of pending.waiters.splice(0)) wake();
         this.open.delete(message.id);
         pending.release?.(); // later queued messages of this job fail on the missing state, never read the ring
+        if (this.open.size === 0) this.scheduleIdleExit();
       } else if (pending.onReply) {
         pending.onReply(message);
       } else if (message.acked !== undefined) {
