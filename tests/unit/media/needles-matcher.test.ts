@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,35 @@ describe('StreamingMatcher', () => {
     const m = new StreamingMatcher([Buffer.from('abcd'), Buffer.from('bc'), Buffer.from([0, 0, 0, 0x21])]);
     m.push(Buffer.from([0x61, 0x62, 0x63, 0x64, 0, 0, 0, 0, 0x21]));
     expect(m.matches.map((x) => x.needle).sort()).toEqual([0, 1, 2]);
+  });
+  it('reports exactly the occurrences a naive search finds, for any chunking, with NUL-led and all-NUL needles', () => {
+    const fold = (b: number) => (b >= 0x41 && b <= 0x5a ? b + 32 : b);
+    const naive = (hay: Buffer, needles: Buffer[]) => {
+      const found: string[] = [];
+      needles.forEach((needle, idx) => {
+        for (let at = 0; at + needle.length <= hay.length; at += 1) {
+          if (needle.every((b, i) => fold(hay[at + i]!) === fold(b))) found.push(`${idx}@${at}`);
+        }
+      });
+      return found.sort();
+    };
+    // a small alphabet (NUL-heavy, like media) so needles occur, overlap and straddle cuts often
+    const byte = fc.constantFrom(0x00, 0x00, 0x00, 0x28, 0x01, 0xff, 0x41, 0x61);
+    const needle = fc.uint8Array({ minLength: 1, maxLength: 6 }).map((bytes) => Buffer.from(bytes.map((b) => [0x00, 0x28, 0x01, 0xff, 0x61][b % 5]!)));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 300 }), fc.array(needle, { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (bytes, needles, cuts) => {
+        const hay = Buffer.from(bytes);
+        const matcher = new StreamingMatcher(needles, 100_000);
+        let at = 0;
+        for (let i = 0; at < hay.length; i += 1) {
+          const n = cuts[i % cuts.length]!;
+          matcher.push(hay.subarray(at, at + n));
+          at += n;
+        }
+        expect(matcher.matches.map((m) => `${m.needle}@${m.offset}`).sort()).toEqual(naive(hay, needles));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
