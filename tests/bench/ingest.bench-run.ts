@@ -25,14 +25,18 @@ export async function run(report: (line: string) => void): Promise<void> {
   const cardBytes = Number(spawnSync('du', ['-sb', card], { encoding: 'utf8' }).stdout.split('\t')[0]);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-bench-ingest-'));
   try {
-    // Warm the page cache the same way for both legs: read the card once before timing either.
+    // Warm the page cache the same way for both legs: read the card once before timing either. Each leg
+    // starts after a sync, and nothing is deleted until both are timed: on a disk mounted with `discard`
+    // (this CI's is), deleting gigabytes makes the next writes pay for the trim, which moved the baseline
+    // between 7.7 and 13.5 s from one run to the next.
     spawnSync('sh', ['-c', `cat $(find "${card}" -type f) > /dev/null`]);
+    spawnSync('sync');
 
     const t0 = performance.now();
     const copy = spawnSync('sh', ['-c', `cp -r "${card}" "${work}/copy" && find "${work}/copy" -type f -print0 | xargs -0 sha256sum > /dev/null && sync`]);
     const baseline = (performance.now() - t0) / 1000;
     if (copy.status !== 0) throw new Error(`baseline failed: ${copy.stderr.toString()}`);
-    await fs.rm(path.join(work, 'copy'), { recursive: true, force: true });
+    spawnSync('sync');
 
     // The timed leg is the product's own command (the built CLI in its own Node process), so the CPU and
     // peak RSS are the ingest's, not this runner's (Vite's module loader alone is ~150 MB). The vault is
@@ -53,6 +57,7 @@ export async function run(report: (line: string) => void): Promise<void> {
     report(`peak RSS of the ingest process: ${ingest.peakRssMb.toFixed(0)} MB (target < 400 MB; ${ingest.startRssMb.toFixed(0)} MB when the ingest began)`);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
+    spawnSync('sync'); // the trim of what was just deleted is paid here, untimed
   }
 }
 
