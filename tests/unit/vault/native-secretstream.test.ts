@@ -1,7 +1,8 @@
 import sodium from 'libsodium-wrappers-sumo';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretstreamSync, type Secretstream } from '../../../src/main/core/vault/native-secretstream';
+import nodeCrypto from 'node:crypto';
+import { defineSecretstream, secretstreamSync, type Secretstream, type SecretstreamSodium } from '../../../src/main/core/vault/native-secretstream';
 import { loadSodium } from '../../../src/main/core/vault/sodium';
 
 // The native secretstream must be libsodium's, byte for byte: objects written by either open with the other.
@@ -75,6 +76,31 @@ describe('native secretstream against libsodium', () => {
     expect(secretstream.pull(pull, frames[0]!, ad)?.message.equals(Buffer.from(bytes(1000, 0)))).toBe(true);
     expect(secretstream.pull(pull, frames[0]!, ad)).toBeNull(); // replayed
     expect(secretstream.pull(pull, frames[1]!, ad)).not.toBeNull();
+  });
+
+  it('takes the native path under Node, and falls back to libsodium where the runtime lacks ChaCha20 (Electron)', () => {
+    expect(secretstream.native).toBe(true);
+    const refuse = (name: string) => {
+      if (name.startsWith('chacha20')) throw new Error('Unknown cipher');
+    };
+    const boringLike = {
+      ...nodeCrypto,
+      createCipheriv: ((name: string, ...rest: unknown[]) => (refuse(name), (nodeCrypto.createCipheriv as (...a: unknown[]) => unknown)(name, ...rest))),
+      createDecipheriv: ((name: string, ...rest: unknown[]) => (refuse(name), (nodeCrypto.createDecipheriv as (...a: unknown[]) => unknown)(name, ...rest))),
+    } as unknown as typeof nodeCrypto;
+    const fallback = defineSecretstream(boringLike, sodium as unknown as SecretstreamSodium);
+    expect(fallback.native).toBe(false);
+    const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
+    const ad = bytes(32, 4);
+    const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+    const mirror = fallback.initPull(push.header, key);
+    const pull = fallback.initPull(push.header, key);
+    for (const size of [65_536, 65_536, 5]) {
+      const message = bytes(size, size);
+      const frame = sodium.crypto_secretstream_xchacha20poly1305_push(push.state, message, ad, 0);
+      expect(fallback.push(mirror, message, ad, 0).equals(Buffer.from(frame))).toBe(true);
+      expect(fallback.pull(pull, frame, ad)?.message.equals(Buffer.from(message))).toBe(true);
+    }
   });
 
   it('wipe zeroes the state it held (the stream key) before freeing it', () => {

@@ -25,6 +25,9 @@ export interface SecretstreamSodium {
  * are XORed into the inonce and the counter goes up; a REKEY tag or a counter wrap re-encrypts
  * key ‖ inonce with keystream block 0 and restarts the counter at 1.
  *
+ * Where the runtime lacks these ciphers (Electron's BoringSSL), everything goes through libsodium; see
+ * selfTest below.
+ *
  * One difference: libsodium pads the ciphertext for Poly1305 with (mlen mod 16) zero bytes instead of
  * RFC 8439's (−(64 + mlen) mod 16). The two agree when mlen is a multiple of 8 — every full 64 KiB chunk —
  * and Node exposes no bare Poly1305, so other frames (an object's last chunk, metadata) go to libsodium.
@@ -79,12 +82,91 @@ export function defineSecretstream(crypto: typeof nodeCrypto, sodium: Secretstre
       next.fill(0);
     }
   };
-  const nativeLength = (messageLength: number): boolean => messageLength % 8 === 0;
+  const nativePush = (address: number, message: Uint8Array, ad: Uint8Array, tag: number): Buffer => {
+    const state = load(address);
+    const cipher = crypto.createCipheriv('chacha20-poly1305', state.key, state.nonce, { authTagLength: MAC_BYTES });
+    cipher.setAAD(ad, { plaintextLength: 64 + message.length });
+    const block = Buffer.alloc(64);
+    block[0] = tag;
+    const encryptedTag = cipher.update(block)[0]!;
+    const ciphertext = cipher.update(message);
+    cipher.final();
+    const mac = cipher.getAuthTag();
+    const frame = Buffer.allocUnsafe(message.length + ABYTES);
+    frame[0] = encryptedTag;
+    ciphertext.copy(frame, 1);
+    mac.copy(frame, 1 + message.length);
+    advance(state, mac, tag);
+    storeAndWipe(address, state);
+    return frame;
+  };
+
+  const nativePull = (address: number, frame: Uint8Array, ad: Uint8Array): { message: Buffer; tag: number } | null => {
+    const length = frame.length - ABYTES;
+    const state = load(address);
+    const mac = frame.subarray(1 + length);
+    const block = keystreamXor(state.key, 1, state.nonce, ZERO_BLOCK);
+    block[0] = frame[0]!;
+    const decipher = crypto.createDecipheriv('chacha20-poly1305', state.key, state.nonce, { authTagLength: MAC_BYTES });
+    decipher.setAAD(ad, { plaintextLength: 64 + length });
+    decipher.setAuthTag(mac);
+    const tag = decipher.update(block)[0]!;
+    const message = decipher.update(frame.subarray(1, 1 + length));
+    try {
+      decipher.final(); // checks the MAC: nothing is returned before this
+    } catch {
+      message.fill(0);
+      wipeCopy(state);
+      return null;
+    }
+    advance(state, mac, tag);
+    storeAndWipe(address, state);
+    return { message, tag };
+  };
+
+  const wipe = (address: number): void => {
+    sodium.libsodium.HEAPU8.fill(0, address, address + STATE_BYTES);
+    sodium.libsodium._free(address);
+  };
+
+  /**
+   * Whether this runtime's crypto can take the native path: Electron's BoringSSL has neither 'chacha20'
+   * nor 'chacha20-poly1305' behind createCipheriv, so the desktop app uses libsodium throughout, and the
+   * CLI (Node's OpenSSL) the fast path. Decided once, by a known-answer check against libsodium (two
+   * frames, one with REKEY) rather than by a cipher list, which some runtimes report wrongly.
+   */
+  const selfTest = (): boolean => {
+    const key = crypto.randomBytes(32);
+    const header = crypto.randomBytes(24);
+    const ad = crypto.randomBytes(32);
+    const message = crypto.randomBytes(64 * 1024);
+    const reference = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key) as number;
+    const candidate = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key) as number;
+    try {
+      return [TAG_REKEY, TAG_MESSAGE].every((tag) => {
+        const expected = Buffer.from(sodium.crypto_secretstream_xchacha20poly1305_push(reference, message, ad, tag));
+        return nativePush(candidate, message, ad, tag).equals(expected);
+      });
+    } catch {
+      return false; // Unknown cipher
+    } finally {
+      for (const address of [reference, candidate]) wipe(address);
+      key.fill(0);
+    }
+  };
+  let nativeWorks: boolean | undefined;
+  /** Frames whose length libsodium pads like RFC 8439 go native, where the runtime supports it. */
+  const goesNative = (messageLength: number): boolean => messageLength % 8 === 0 && (nativeWorks ??= selfTest());
 
   return {
     TAG_MESSAGE,
     TAG_FINAL,
     ABYTES,
+
+    /** True when full chunks are computed by node:crypto (decided on first use; false under Electron). */
+    get native(): boolean {
+      return goesNative(0);
+    },
 
     initPush(key: Uint8Array): { state: number; header: Uint8Array } {
       const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
@@ -97,62 +179,23 @@ export function defineSecretstream(crypto: typeof nodeCrypto, sodium: Secretstre
 
     /** One frame: encrypted tag ‖ ciphertext ‖ MAC (message.length + ABYTES bytes). */
     push(address: number, message: Uint8Array, ad: Uint8Array, tag: number): Buffer {
-      if (!nativeLength(message.length)) return Buffer.from(sodium.crypto_secretstream_xchacha20poly1305_push(address, message, ad, tag));
-      const state = load(address);
-      const cipher = crypto.createCipheriv('chacha20-poly1305', state.key, state.nonce, { authTagLength: MAC_BYTES });
-      cipher.setAAD(ad, { plaintextLength: 64 + message.length });
-      const block = Buffer.alloc(64);
-      block[0] = tag;
-      const encryptedTag = cipher.update(block)[0]!;
-      const ciphertext = cipher.update(message);
-      cipher.final();
-      const mac = cipher.getAuthTag();
-      const frame = Buffer.allocUnsafe(message.length + ABYTES);
-      frame[0] = encryptedTag;
-      ciphertext.copy(frame, 1);
-      mac.copy(frame, 1 + message.length);
-      advance(state, mac, tag);
-      storeAndWipe(address, state);
-      return frame;
+      if (goesNative(message.length)) return nativePush(address, message, ad, tag);
+      return Buffer.from(sodium.crypto_secretstream_xchacha20poly1305_push(address, message, ad, tag));
     },
 
     /** Authenticates and decrypts one frame; null if it fails, with the state unchanged (as in libsodium). */
     pull(address: number, frame: Uint8Array, ad: Uint8Array): { message: Buffer; tag: number } | null {
       if (frame.length < ABYTES) return null;
-      const length = frame.length - ABYTES;
-      if (!nativeLength(length)) {
-        const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(address, frame, ad);
-        if (!opened) return null;
-        const message = Buffer.from(opened.message);
-        opened.message.fill(0);
-        return { message, tag: opened.tag };
-      }
-      const state = load(address);
-      const mac = frame.subarray(1 + length);
-      const block = keystreamXor(state.key, 1, state.nonce, ZERO_BLOCK);
-      block[0] = frame[0]!;
-      const decipher = crypto.createDecipheriv('chacha20-poly1305', state.key, state.nonce, { authTagLength: MAC_BYTES });
-      decipher.setAAD(ad, { plaintextLength: 64 + length });
-      decipher.setAuthTag(mac);
-      const tag = decipher.update(block)[0]!;
-      const message = decipher.update(frame.subarray(1, 1 + length));
-      try {
-        decipher.final(); // checks the MAC: nothing is returned before this
-      } catch {
-        message.fill(0);
-        wipeCopy(state);
-        return null;
-      }
-      advance(state, mac, tag);
-      storeAndWipe(address, state);
-      return { message, tag };
+      if (goesNative(frame.length - ABYTES)) return nativePull(address, frame, ad);
+      const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(address, frame, ad);
+      if (!opened) return null;
+      const message = Buffer.from(opened.message);
+      opened.message.fill(0);
+      return { message, tag: opened.tag };
     },
 
     /** Zeroes the state (it holds the stream key) and frees it. */
-    wipe(address: number): void {
-      sodium.libsodium.HEAPU8.fill(0, address, address + STATE_BYTES);
-      sodium.libsodium._free(address);
-    },
+    wipe,
   };
 }
 
