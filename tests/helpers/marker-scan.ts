@@ -1,6 +1,6 @@
 import { promises as fs, type Dirent } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { systemTmpdir } from './system-tmpdir';
 
 /**
  * The "plaintext never reaches disk" check shared by the marker tests: walk folders (no symlinks
@@ -63,7 +63,7 @@ export async function findMarkerOnDisk(marker: string, folders: string[], since:
     if (await fileContains(file, needles)) hits.push(file);
   };
   for (const folder of folders) for await (const file of walkFiles(folder)) await check(file);
-  const systemTmp = process.env['SAFEHOUSE_SYSTEM_TMPDIR'] ?? os.tmpdir();
+  const systemTmp = systemTmpdir();
   const inFolders = (file: string) => folders.some((folder) => file.startsWith(folder + path.sep));
   for await (const file of walkFiles(systemTmp)) {
     if (inFolders(file)) continue;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemTmpdir } from '../../helpers/system-tmpdir';
 // @ts-expect-error -- plain ESM script without type declarations
 import { makeCard } from '../../../scripts/fixtures/make-card.mjs';
 
@@ -20,7 +20,7 @@ export interface CardManifest {
 const SCRIPTS = ['make-card.mjs', 'fixture-helpers.mjs'].map((f) => new URL(`../../../scripts/fixtures/${f}`, import.meta.url));
 // The system temp folder, not the test file's private one (tests/setup/private-tmpdir.ts), so that every
 // file shares the cache; captured at import time because a test may point TMPDIR elsewhere to watch it.
-const BASE_TMP = process.env['SAFEHOUSE_SYSTEM_TMPDIR'] ?? tmpdir();
+const BASE_TMP = systemTmpdir();
 
 /**
  * The generated card, cached in os.tmpdir()/safehouse-fixtures-<hash of the generator> so every test file
