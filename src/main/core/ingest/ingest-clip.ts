@@ -10,7 +10,7 @@ import { probeFile } from '../media/probe';
 import { createCleanlinessProver, type ProofResult } from '../media/proof';
 import { sanitizeAv } from '../media/sanitize';
 import { cleanStill } from '../media/still-clean';
-import type { UnlockedVault } from '../vault/vault';
+import type { UnlockedVault, WrittenObject } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
 import type { LookupKeys } from './lookup-keys';
@@ -143,7 +143,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: master.blake2b256 },
+    source,
     master,
     findings,
     proof,
@@ -182,7 +182,7 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   return record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: master.blake2b256 },
+    source,
     master,
     findings,
     proof,
@@ -221,7 +221,7 @@ async function quarantineOriginal(
   return record(context, clip, fingerprint, {
     status: 'quarantined',
     reason: `${reason}. The original is kept, encrypted, for review; it will never be exported.`,
-    hashes: { xxh64: source.xxh64, blake2b256: source.blake2b256, storedBlake2b256: source.blake2b256 },
+    source,
     master,
     findings,
     proof: null,
@@ -240,8 +240,10 @@ async function skipIfDuplicate(context: ClipIngestContext, blake2b256: string): 
 interface Recorded {
   status: NewClip['status'];
   reason: string | null;
-  hashes: SourceHashes;
-  master: { id: string; plainSize: number };
+  /** The first read's hashes of the card file. */
+  source: Pick<SourceHashes, 'xxh64' | 'blake2b256'>;
+  /** What went into the vault; its plaintext digest is what verification must read back. */
+  master: WrittenObject;
   findings: MetadataFinding[];
   proof: ProofResult | null;
   durationSeconds: number | null;
@@ -269,8 +271,14 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     reason: result.reason,
     originalName: file(clip),
     fileFingerprint: fingerprint,
-    contentKey: context.keys.contentKey(result.hashes.blake2b256),
-    hashes: { ...result.hashes, sourceMtimeMs: clip.primary.mtimeMs, ...(await sealedFileDigest(context.vault, result.master.id)) },
+    contentKey: context.keys.contentKey(result.source.blake2b256),
+    hashes: {
+      xxh64: result.source.xxh64,
+      blake2b256: result.source.blake2b256,
+      storedBlake2b256: result.master.blake2b256,
+      sourceMtimeMs: clip.primary.mtimeMs,
+      ...(await sealedFileDigest(context.vault, result.master.id)),
+    },
     sizeBytes: clip.primary.size,
     durationSeconds: result.durationSeconds,
     streams: result.streams,

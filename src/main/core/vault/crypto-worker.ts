@@ -73,6 +73,16 @@ class Lane {
     this.start().postMessage(message, transfer);
   }
 
+  /** A job opens here: its caller awaits the answers, so the process waits too, and the idle exit is off. */
+  admit(id: number, pending: Pending): void {
+    this.open.set(id, pending);
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    this.worker?.ref();
+  }
+
   private failAll(error: Error): void {
     for (const pending of this.open.values()) {
       pending.failed = error;
@@ -84,14 +94,7 @@ class Lane {
   }
 
   private start(): Worker {
-    if (this.idleTimer) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = null;
-    }
-    if (this.worker) {
-      this.worker.ref(); // a job is open: its caller awaits the answer, so the process must wait too
-      return this.worker;
-    }
+    if (this.worker) return this.worker;
     sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
     const started = new Worker(CRYPTO_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
     started.on('message', (message: WorkerReply) => {
@@ -168,7 +171,7 @@ export function openJob(pending: Pending): { id: number; lane: Lane } {
   const lane = lanes.reduce((best, next) => (next.open.size < best.open.size ? next : best));
   const id = nextId;
   nextId += 1;
-  lane.open.set(id, pending);
+  lane.admit(id, pending);
   return { id, lane };
 }
 

@@ -15,7 +15,7 @@ import { VaultSession, unwrapAll, type UnlockedVault, type VaultKind } from './v
  */
 
 export type { KeyClass } from './keys';
-export type { ObjectWriter } from './object-store';
+export type { ObjectWriter, WrittenObject } from './object-store';
 export { fingerprintWords, readRecipientCard, type RecipientCard } from './recipients';
 export { secretBuffersForTest, type UnlockedVault, type VaultInfo, type VaultKind } from './vault-session';
 
