@@ -2,7 +2,7 @@ import { exitCodes } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { requireText } from './subject-commands';
-import { unlockForCommand } from './vault-commands';
+import { runUnlockedCall, unlockForCommand } from './vault-commands';
 
 /** Verifying the hash-chained audit log, and exporting the signed checkpoint that makes truncation visible. */
 export const auditCommands: Command[] = [
@@ -37,13 +37,10 @@ export const auditCommands: Command[] = [
     options: { ...vaultOptions, ...jsonOption, out: { type: 'string' } },
     async run(context) {
       const out = requireText(context.values, 'out');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('audit.exportCheckpoint', { out });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, checkpoint: result.value, out });
-      else context.io.stdout(`Checkpoint at entry ${result.value.seq} written to ${out}. Keep it somewhere other than this laptop.\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'audit.exportCheckpoint', { out }, {
+        text: (checkpoint) => `Checkpoint at entry ${checkpoint.seq} written to ${out}. Keep it somewhere other than this laptop.\n`,
+        json: (checkpoint) => ({ ok: true, checkpoint, out }),
+      });
     },
   },
 ];

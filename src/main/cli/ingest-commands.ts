@@ -2,7 +2,7 @@ import type { IngestProgress, OffloadResult } from '../../shared/model';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
-import { unlockForCommand } from './vault-commands';
+import { runUnlockedCall, unlockForCommand } from './vault-commands';
 
 const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
@@ -73,18 +73,12 @@ export const ingestCommands: Command[] = [
     summary: 'List every clip (video, audio, stills) with its status and reason.',
     options: { ...vaultOptions, ...jsonOption },
     async run(context) {
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('clips.list', {});
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else {
-        for (const clip of result.value) {
-          context.io.stdout(`${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`);
-        }
-        if (result.value.length === 0) context.io.stdout('No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n');
-      }
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'clips.list', {}, {
+        text: (clips) =>
+          clips.length === 0
+            ? 'No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n'
+            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`).join(''),
+      });
     },
   },
   {
@@ -96,13 +90,9 @@ export const ingestCommands: Command[] = [
       const clipId = context.values['clip'];
       const out = context.values['out'];
       if (typeof clipId !== 'string' || typeof out !== 'string') throw new UsageError('--clip ID and --out FILE are required.');
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('export.master', { clipId, outPath: out });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else context.io.stdout(`Wrote ${result.value.path} (${formatMb(result.value.bytes)}).\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'export.master', { clipId, outPath: out }, {
+        text: (written) => `Wrote ${written.path} (${formatMb(written.bytes)}).\n`,
+      });
     },
   },
   {
@@ -111,17 +101,10 @@ export const ingestCommands: Command[] = [
     summary: 'List offloaded cards: label, clips, and whether each is safe to wipe.',
     options: { ...vaultOptions, ...jsonOption },
     async run(context) {
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('cards.list', {});
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else {
-        for (const card of result.value) {
-          context.io.stdout(`${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`);
-        }
-      }
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'cards.list', {}, {
+        text: (cards) =>
+          cards.map((card) => `${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`).join(''),
+      });
     },
   },
   {
@@ -133,13 +116,9 @@ export const ingestCommands: Command[] = [
       const cardId = context.values['card'];
       const out = context.values['out'];
       if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('card.exportMhl', { cardId, outPath: out });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else context.io.stdout(`Wrote ${result.value.path} (${result.value.files} files${result.value.leftOut ? `, ${result.value.leftOut} left out: names XML cannot hold` : ''}).\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'card.exportMhl', { cardId, outPath: out }, {
+        text: (mhl) => `Wrote ${mhl.path} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
+      });
     },
   },
   {
@@ -150,16 +129,10 @@ export const ingestCommands: Command[] = [
     positionals: { min: 1, max: 1 },
     async run(context) {
       if (context.values['yes'] !== true) throw new UsageError('wiping deletes files from the card; add --yes to confirm.');
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('card.wipe', { path: context.positionals[0]! });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else {
-        context.io.stdout(`Deleted ${result.value.deleted.length} files from the card.\n`);
-        for (const kept of result.value.kept) context.io.stdout(`  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`);
-      }
-      return result.value.kept.length > 0 ? exitCodes.failed : exitCodes.ok;
+      return runUnlockedCall(context, 'card.wipe', { path: context.positionals[0]! }, {
+        text: (wiped) => `Deleted ${wiped.deleted.length} files from the card.\n${wiped.kept.map((kept) => `  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`).join('')}`,
+        exitCode: (wiped) => (wiped.kept.length > 0 ? exitCodes.failed : exitCodes.ok),
+      });
     },
   },
   {

@@ -4,7 +4,7 @@ import { exitCodes } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { requireText } from './subject-commands';
-import { unlockForCommand } from './vault-commands';
+import { runUnlockedCall, unlockForCommand } from './vault-commands';
 
 /** The safety report: per clip and per subject, as JSON/text or as the producer's HTML page. */
 export const statusCommands: Command[] = [
@@ -14,22 +14,16 @@ export const statusCommands: Command[] = [
     summary: 'Safety status of every clip (cleared, needs review, blocked) with what fixes each problem.',
     options: { ...vaultOptions, ...jsonOption },
     async run(context) {
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('safety.report', {});
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      const report = result.value;
-      if (context.json) {
-        printJson(context.io, { ok: true, ...report });
-        return exitCodes.ok;
-      }
-      const { cleared, needsReview, blocked } = report.counts;
-      context.io.stdout(`${cleared} cleared, ${needsReview} need review, ${blocked} blocked.\n`);
-      for (const clip of report.clips.filter((c) => c.safety !== 'cleared')) {
-        context.io.stdout(`\n${clip.code} (${clip.clipId}): ${clip.safety}\n`);
-        for (const reason of clip.reasons) context.io.stdout(`  - ${reason.message}\n    fix: ${reason.fix}\n`);
-      }
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'safety.report', {}, {
+        text: (report) => {
+          const { cleared, needsReview, blocked } = report.counts;
+          const problems = report.clips
+            .filter((clip) => clip.safety !== 'cleared')
+            .map((clip) => `\n${clip.code} (${clip.clipId}): ${clip.safety}\n${clip.reasons.map((reason) => `  - ${reason.message}\n    fix: ${reason.fix}\n`).join('')}`);
+          return `${cleared} cleared, ${needsReview} need review, ${blocked} blocked.\n${problems.join('')}`;
+        },
+        json: (report) => ({ ok: true, ...report }),
+      });
     },
   },
   {

@@ -1,9 +1,8 @@
 import { PROTECTIONS, type ExportRecall, type Protection, type SubjectDetail } from '../../shared/model';
-import { exitCodes, UsageError } from './cli-io';
+import { UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
-import { printJson, reportFailure } from './output';
 import { parseTimecode } from './timecode';
-import { unlockForCommand } from './vault-commands';
+import { runUnlockedCall } from './vault-commands';
 
 /** Subjects, consent, protection, appearances and reviews on the command line, over the same facade calls. */
 
@@ -59,17 +58,14 @@ export const subjectCommands: Command[] = [
     summary: 'Record a filmed person under a pseudonym; the real name is sealed to HQ. Prints the new id.',
     options: { ...vaultOptions, ...jsonOption, pseudonym: { type: 'string' }, 'real-name': { type: 'string' }, protect: { type: 'string' } },
     async run(context) {
-      const { io, values, safehouse, json } = context;
+      const { values } = context;
       const pseudonym = requireText(values, 'pseudonym');
       const protection = typeof values['protect'] === 'string' ? parseProtectionList(values['protect']) : [];
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
       const realName = typeof values['real-name'] === 'string' ? values['real-name'] : undefined;
-      const result = await safehouse.call('subjects.create', { pseudonym, protection, ...(realName ? { realName } : {}) });
-      if (!result.ok) return reportFailure(io, json, result);
-      if (json) printJson(io, { ok: true, id: result.value.id, subject: result.value });
-      else io.stdout(`${result.value.id}\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'subjects.create', { pseudonym, protection, ...(realName ? { realName } : {}) }, {
+        text: (subject) => `${subject.id}\n`,
+        json: (subject) => ({ ok: true, id: subject.id, subject }),
+      });
     },
   },
   {
@@ -78,14 +74,13 @@ export const subjectCommands: Command[] = [
     summary: 'List subjects: pseudonym, consent and protection (real names only where this vault can open them).',
     options: { ...vaultOptions, ...jsonOption },
     async run(context) {
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('subjects.list', {});
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, subjects: result.value });
-      else if (result.value.length === 0) context.io.stdout('No subjects recorded yet.\n');
-      else for (const s of result.value) context.io.stdout(`${s.id}  ${s.pseudonym}  consent: ${s.consent?.state ?? 'not recorded'}  protect: ${s.protection.join(',') || 'none'}\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'subjects.list', {}, {
+        text: (subjects) =>
+          subjects.length === 0
+            ? 'No subjects recorded yet.\n'
+            : subjects.map((s) => `${s.id}  ${s.pseudonym}  consent: ${s.consent?.state ?? 'not recorded'}  protect: ${s.protection.join(',') || 'none'}\n`).join(''),
+        json: (subjects) => ({ ok: true, subjects }),
+      });
     },
   },
   {
@@ -95,13 +90,7 @@ export const subjectCommands: Command[] = [
     options: { ...vaultOptions, ...jsonOption, ...subjectOption },
     async run(context) {
       const id = requireText(context.values, 'subject');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('subjects.get', { id });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, subject: result.value });
-      else context.io.stdout(describe(result.value));
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'subjects.get', { id }, { text: describe, json: (subject) => ({ ok: true, subject }) });
     },
   },
   {
@@ -114,21 +103,17 @@ export const subjectCommands: Command[] = [
       const id = requireText(values, 'subject');
       const state = requireText(values, 'state');
       if (!['pending', 'given', 'conditional', 'withdrawn'].includes(state)) throw new UsageError('--state must be pending, given, conditional or withdrawn.');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('subjects.setConsent', {
+      const input = {
         id,
         state: state as 'pending',
         ...(typeof values['scope'] === 'string' ? { scope: values['scope'] } : {}),
         ...(typeof values['recorded-by'] === 'string' ? { recordedBy: values['recorded-by'] } : {}),
+      };
+      return runUnlockedCall(context, 'subjects.setConsent', input, {
+        text: ({ subject, recall }) =>
+          `Consent for ${subject.pseudonym} recorded: ${state}.\n${state === 'withdrawn' ? `Their clips are now blocked.\n${formatRecall(recall)}` : ''}`,
+        json: ({ subject, recall }) => ({ ok: true, subject, recall }),
       });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, subject: result.value.subject, recall: result.value.recall });
-      else {
-        context.io.stdout(`Consent for ${result.value.subject.pseudonym} recorded: ${state}.\n`);
-        if (state === 'withdrawn') context.io.stdout(`Their clips are now blocked.\n${formatRecall(result.value.recall)}`);
-      }
-      return exitCodes.ok;
     },
   },
   {
@@ -139,13 +124,10 @@ export const subjectCommands: Command[] = [
     async run(context) {
       const id = requireText(context.values, 'subject');
       const protection = parseProtectionList(requireText(context.values, 'set'));
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('subjects.setProtection', { id, protection });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, subject: result.value });
-      else context.io.stdout(`${result.value.pseudonym}: protect ${result.value.protection.join(', ') || 'nothing'}.\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'subjects.setProtection', { id, protection }, {
+        text: (subject) => `${subject.pseudonym}: protect ${subject.protection.join(', ') || 'nothing'}.\n`,
+        json: (subject) => ({ ok: true, subject }),
+      });
     },
   },
   {
@@ -158,13 +140,10 @@ export const subjectCommands: Command[] = [
       const path = requireText(context.values, 'file');
       const kind = typeof context.values['kind'] === 'string' ? context.values['kind'] : 'release';
       if (!['release', 'verbal', 'document', 'other'].includes(kind)) throw new UsageError('--kind must be release, verbal, document or other.');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('subjects.addEvidence', { id, path, kind: kind as 'release' });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, subject: result.value });
-      else context.io.stdout(`Sealed into the vault. The original file is still at ${path}: delete it securely once you have checked the vault.\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'subjects.addEvidence', { id, path, kind: kind as 'release' }, {
+        text: () => `Sealed into the vault. The original file is still at ${path}: delete it securely once you have checked the vault.\n`,
+        json: (subject) => ({ ok: true, subject }),
+      });
     },
   },
   {
@@ -179,14 +158,11 @@ export const subjectCommands: Command[] = [
       const to = timeFlag(context.values, 'to');
       if ((from === undefined) !== (to === undefined)) throw new UsageError('give both --from and --to, or neither (the whole clip).');
       if (from !== undefined && to !== undefined && !(to > from)) throw new UsageError('--to must be after --from.');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
       const ranges = from !== undefined && to !== undefined ? [{ from, to }] : [];
-      const result = await context.safehouse.call('appearances.add', { subjectId, clipId, ranges });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, appearance: result.value });
-      else context.io.stdout(`Recorded in ${result.value.clipCode} (appearance ${result.value.id}).\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'appearances.add', { subjectId, clipId, ranges }, {
+        text: (appearance) => `Recorded in ${appearance.clipCode} (appearance ${appearance.id}).\n`,
+        json: (appearance) => ({ ok: true, appearance }),
+      });
     },
   },
   {
@@ -197,13 +173,10 @@ export const subjectCommands: Command[] = [
     async run(context) {
       const clipId = requireText(context.values, 'clip');
       if (context.values['no-people'] !== true) throw new UsageError('say what you found: --no-people (record people with "safehouse appear").');
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
-      const result = await context.safehouse.call('clips.review', { clipId, noPeople: true });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, { ok: true, clip: result.value });
-      else context.io.stdout(`${result.value.code}: reviewed, nobody identifiable; now ${result.value.safety}.\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'clips.review', { clipId, noPeople: true }, {
+        text: (clip) => `${clip.code}: reviewed, nobody identifiable; now ${clip.safety}.\n`,
+        json: (clip) => ({ ok: true, clip }),
+      });
     },
   },
 ];

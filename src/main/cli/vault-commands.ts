@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { type Command, jsonOption, vaultOptions } from './command';
+import type { CallInput, CallName, CallOutput } from '../../shared/api';
+import { type Command, type CommandContext, jsonOption, vaultOptions } from './command';
 import { exitCodes, UsageError } from './cli-io';
 import { readPassphrase } from './passphrase';
 import { printJson, reportFailure } from './output';
@@ -104,13 +105,9 @@ export const keyCommands: Command[] = [
         throw new UsageError('--card FILE, one --class and --label TEXT are required.');
       }
       const cardText = await readFile(card, 'utf8');
-      const locked = await unlockForCommand(context);
-      if (locked !== null) return locked;
-      const result = await context.safehouse.call('recipients.add', { keyClass: classes[0]!, card: cardText, label });
-      if (!result.ok) return reportFailure(context.io, context.json, result);
-      if (context.json) printJson(context.io, result.value);
-      else context.io.stdout(`Added ${label} to ${classes[0]}. Its fingerprint is ${result.value.fingerprintWords}: confirm it with them.\n`);
-      return exitCodes.ok;
+      return runUnlockedCall(context, 'recipients.add', { keyClass: classes[0]!, card: cardText, label }, {
+        text: (added) => `Added ${label} to ${classes[0]}. Its fingerprint is ${added.fingerprintWords}: confirm it with them.\n`,
+      });
     },
   },
 ];
@@ -123,9 +120,34 @@ function parseClasses(value: unknown): ('master' | 'proxy' | 'identity')[] | und
 }
 
 /** Opens the vault named by --vault for commands that work inside one. */
-export async function unlockForCommand(context: Parameters<Command['run']>[0]): Promise<number | null> {
+export async function unlockForCommand(context: CommandContext): Promise<number | null> {
   const dir = requireVaultDir(context.values);
   const passphrase = await readPassphrase(context.io, context.values['passphrase-env'] as string | undefined);
   const result = await context.safehouse.call('vault.unlock', { dir, passphrase });
   return result.ok ? null : reportFailure(context.io, context.json, result);
+}
+
+/** How a command shows the value of its one call. */
+export interface CallPrinting<K extends CallName> {
+  /** Printed without --json. */
+  text(value: CallOutput<K>): string;
+  /** Printed (as JSON) with --json; the value itself by default. */
+  json?(value: CallOutput<K>): unknown;
+  /** The exit code once the call succeeded; 0 by default. */
+  exitCode?(value: CallOutput<K>): number;
+}
+
+/**
+ * The shape of most commands once their flags are checked (so a usage error never asks for a passphrase):
+ * open the vault, make one contract call, print its value, exit. A failed unlock or call is reported as
+ * reportFailure does.
+ */
+export async function runUnlockedCall<K extends CallName>(context: CommandContext, name: K, input: CallInput<K>, printing: CallPrinting<K>): Promise<number> {
+  const locked = await unlockForCommand(context);
+  if (locked !== null) return locked;
+  const result = await context.safehouse.call(name, input);
+  if (!result.ok) return reportFailure(context.io, context.json, result);
+  if (context.json) printJson(context.io, printing.json ? printing.json(result.value) : result.value);
+  else context.io.stdout(printing.text(result.value));
+  return printing.exitCode?.(result.value) ?? exitCodes.ok;
 }
