@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { callNames, eventNames } from '../../src/shared/api';
-import type { Safehouse } from '../../src/main/core/app';
+import { createSafehouse, type Safehouse } from '../../src/main/core/app';
 import { contentSecurityPolicy } from '../../src/main/electron/content-security-policy';
 import { resolveAppFile } from '../../src/main/electron/app-protocol';
 
@@ -120,4 +121,34 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
     const result = await axe.run();
     return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length }));
   });
+}
+
+export interface AppSession {
+  /** A temp folder of the test file's own (vaults, cards, exports). */
+  base: string;
+  safehouse: Safehouse;
+  app: AppPage;
+}
+
+/**
+ * What each e2e file opens before its tests: a temp folder, the real facade, and the page in Chromium.
+ * `prepare` runs on the facade before the page opens (for example to create a vault first).
+ */
+export async function startApp(prefix: string, prepare?: (safehouse: Safehouse, base: string) => Promise<void>): Promise<AppSession> {
+  const base = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const safehouse = createSafehouse({ version: 'e2e' });
+  try {
+    await prepare?.(safehouse, base);
+    return { base, safehouse, app: await openApp(safehouse) };
+  } catch (error) {
+    await closeApp({ base, safehouse });
+    throw error;
+  }
+}
+
+/** Closes what startApp opened, as far as it got. */
+export async function closeApp(session: Partial<AppSession>): Promise<void> {
+  await session.app?.close();
+  await session.safehouse?.close();
+  if (session.base) await rm(session.base, { recursive: true, force: true });
 }

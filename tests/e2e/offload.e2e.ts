@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSafehouse, type Safehouse } from '../../src/main/core/app';
+import type { Safehouse } from '../../src/main/core/app';
 import { getCard } from '../integration/media/card-fixture';
-import { axeViolations, openApp, type AppPage } from './harness';
+import { axeViolations, closeApp, startApp, type AppPage } from './harness';
 
 /** The crew's offload in a real browser against the real core, done with the keyboard alone. */
 describe('offload screen', () => {
@@ -14,17 +12,12 @@ describe('offload screen', () => {
   const card = getCard();
 
   beforeAll(async () => {
-    base = await mkdtemp(path.join(os.tmpdir(), 'safehouse-e2e-offload-'));
-    safehouse = createSafehouse({ version: 'e2e' });
-    const created = await safehouse.call('vault.create', { dir: path.join(base, 'vault'), passphrase: 'correct horse battery staple' });
-    expect(created.ok).toBe(true);
-    app = await openApp(safehouse);
+    ({ base, safehouse, app } = await startApp('safehouse-e2e-offload-', async (facade, folder) => {
+      const created = await facade.call('vault.create', { dir: path.join(folder, 'vault'), passphrase: 'correct horse battery staple' });
+      expect(created.ok).toBe(true);
+    }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await safehouse?.close();
-    await rm(base, { recursive: true, force: true });
-  });
+  afterAll(() => closeApp({ base, safehouse, app }));
 
   it('scans a card, offloads it with progress, and says it is safe to wipe: keyboard only', async () => {
     const { page } = app;

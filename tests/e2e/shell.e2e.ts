@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSafehouse, type Safehouse } from '../../src/main/core/app';
-import { axeViolations, openApp, type AppPage } from './harness';
+import type { Safehouse } from '../../src/main/core/app';
+import { axeViolations, closeApp, startApp, type AppPage } from './harness';
 
 /** The app frame in a real browser against the real core: create a vault, then visit every screen. */
 describe('app shell in Chromium', () => {
@@ -12,15 +10,9 @@ describe('app shell in Chromium', () => {
   let app: AppPage;
 
   beforeAll(async () => {
-    base = await mkdtemp(path.join(os.tmpdir(), 'safehouse-e2e-shell-'));
-    safehouse = createSafehouse({ version: 'e2e' });
-    app = await openApp(safehouse);
+    ({ base, safehouse, app } = await startApp('safehouse-e2e-shell-'));
   });
-  afterAll(async () => {
-    await app?.close();
-    await safehouse?.close();
-    await rm(base, { recursive: true, force: true });
-  });
+  afterAll(() => closeApp({ base, safehouse, app }));
 
   it('starts at the vault screen and explains a wrong confirmation', async () => {
     const { page } = app;

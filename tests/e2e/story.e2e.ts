@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSafehouse, type Safehouse } from '../../src/main/core/app';
+import type { Safehouse } from '../../src/main/core/app';
 import type { Clip } from '../../src/shared/model';
 import { getCard } from '../integration/media/card-fixture';
-import { axeViolations, openApp, type AppPage } from './harness';
+import { axeViolations, closeApp, startApp, type AppPage } from './harness';
 
 /**
  * The whole story in Chromium against the real core: a vault, a card offloaded, a person recorded with face
@@ -29,15 +28,9 @@ describe('story: from card to recall', () => {
   };
 
   beforeAll(async () => {
-    base = await mkdtemp(path.join(os.tmpdir(), 'safehouse-e2e-story-'));
-    safehouse = createSafehouse({ version: 'e2e' });
-    app = await openApp(safehouse);
+    ({ base, safehouse, app } = await startApp('safehouse-e2e-story-'));
   });
-  afterAll(async () => {
-    await app?.close();
-    await safehouse?.close();
-    await rm(base, { recursive: true, force: true });
-  });
+  afterAll(() => closeApp({ base, safehouse, app }));
 
   it('creates a vault through the UI', async () => {
     const { page } = app;
