@@ -2,9 +2,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeUnrecordedObjects } from '../../../src/main/core/ingest/clip-records';
+import { findOrCreateCard, insertClip, removeUnrecordedObjects, type SourceHashes } from '../../../src/main/core/ingest/clip-records';
 import { acquireIngestLock } from '../../../src/main/core/ingest/ingest-lock';
+import { verifyClip } from '../../../src/main/core/ingest/verify';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
+import { xxh64Of } from '../../unit/vault/helpers';
 
 describe('crash recovery pieces', () => {
   let base: string;
@@ -41,5 +43,33 @@ describe('crash recovery pieces', () => {
     const again = await acquireIngestLock(vault.info.dir);
     await again();
     await expect(fs.stat(path.join(vault.info.dir, 'ingest.lock'))).rejects.toThrow();
+  });
+
+  it('verifies a clip only when the object read back gives the checksum taken while sealing', async () => {
+    const catalog = await vault.catalog();
+    const cardId = await findOrCreateCard(vault, catalog, 'recovery-test-card', 'test card');
+    const cardFile = path.join(base, 'C0001.MP4');
+    await fs.writeFile(cardFile, 'the card file');
+    const sourceXxh64 = await xxh64Of(Buffer.from('the card file'));
+    const verifyWith = async (stored: Partial<SourceHashes>) => {
+      const master = await vault.writeObject('master', Buffer.from('sanitized master bytes'));
+      const hashes = { xxh64: sourceXxh64, blake2b256: 'b'.repeat(64), ...stored };
+      const { id } = await insertClip(vault, catalog, {
+        cardId, kind: 'video', status: 'pending', reason: null, originalName: 'C0001.MP4', fileFingerprint: `fp-${master.id}`,
+        contentKey: null, hashes, sizeBytes: 13, durationSeconds: null, streams: [], summary: {},
+        objects: [{ id: master.id, cls: 'master', plainSize: master.plainSize, role: 'master' }],
+      });
+      return { master, result: await verifyClip({ vault, catalog, advance: () => undefined }, id, cardFile) };
+    };
+
+    const legacy = await verifyWith({});
+    expect(legacy.result.status).toBe('failed'); // no checksum recorded: nothing to compare with
+    expect(legacy.result.reason).toMatch(/earlier version of Safehouse; offload the card again/);
+
+    const right = await verifyWith({ storedXxh64: await xxh64Of(Buffer.from('sanitized master bytes')) });
+    expect(right.result).toEqual({ status: 'verified', reason: null });
+
+    const wrong = await verifyWith({ storedXxh64: '0'.repeat(16) });
+    expect(wrong.result).toEqual({ status: 'failed', reason: 'verification failed: the vault copy does not match what was written' });
   });
 });

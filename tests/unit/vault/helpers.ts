@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { createXxh64Hasher, initHashing } from '../../../src/main/core/ingest/hashing';
 import { SafehouseError, type ErrorCode } from '../../../src/shared/errors';
 
 export const PASS = 'correct horse battery staple';
@@ -37,4 +38,12 @@ export function patternBytes(size: number, seed = 1): Uint8Array {
 
 export function objectPath(dir: string, id: string): string {
   return path.join(dir, 'objects', id.slice(0, 2), id);
+}
+
+/** xxh64 (16 hex digits) computed on this thread: the reference for what the crypto worker reports. */
+export async function xxh64Of(data: Uint8Array): Promise<string> {
+  await initHashing();
+  const hasher = createXxh64Hasher();
+  hasher.update(data);
+  return hasher.digest();
 }

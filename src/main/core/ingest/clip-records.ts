@@ -19,8 +19,11 @@ export const newRecordId = (): string => randomBytes(12).toString('hex');
 export interface SourceHashes {
   xxh64: string;
   blake2b256: string;
-  /** BLAKE2b-256 of the bytes stored in the vault (the sanitized master, or the original when quarantined). */
-  storedBlake2b256: string;
+  /**
+   * xxh64 of the bytes stored in the vault (the sanitized master, or the original when quarantined), taken
+   * while sealing. Records written before this field existed held a BLAKE2b-256 instead (storedBlake2b256).
+   */
+  storedXxh64?: string;
   /** The card file's modification time, for the ASC MHL export. */
   sourceMtimeMs?: number;
   /** Field vaults only: BLAKE2b-256 of the encrypted object file, since they cannot decrypt it to verify. */

@@ -95,7 +95,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   context.advance(0, 'hash');
   const [source, scanned] = await Promise.all([
     readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash') }),
-    scanMetadata(tools, { file: abs, kind: clip.kind, sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false }),
+    scanMetadata(tools, { file: abs, kind: clip.kind, sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false, probe }),
   ]);
   const findings = [...scanned, ...source.coordinateHits.map((hit) => byteFinding(hit, file(clip)))];
   const duplicate = await skipIfDuplicate(context, source.blake2b256);
@@ -275,7 +275,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     hashes: {
       xxh64: result.source.xxh64,
       blake2b256: result.source.blake2b256,
-      storedBlake2b256: result.master.blake2b256,
+      storedXxh64: result.master.xxh64,
       sourceMtimeMs: clip.primary.mtimeMs,
       ...(await sealedFileDigest(context.vault, result.master.id)),
     },

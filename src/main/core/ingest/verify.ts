@@ -28,13 +28,14 @@ export async function verifyClip(
   if (vault.info.canOpen.master) {
     // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no
     // plaintext back on this thread (vault.digestObject).
+    if (expected.storedXxh64 === undefined) return fail('it was recorded by an earlier version of Safehouse; offload the card again');
     let storedDigest: string;
     try {
       storedDigest = await vault.digestObject(row.master_object_id);
     } catch (error) {
       return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (storedDigest !== expected.storedBlake2b256) return fail('the vault copy does not match what was written');
+    if (storedDigest !== expected.storedXxh64) return fail('the vault copy does not match what was written');
   } else {
     // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
     // digest from right after it was written. HQ checks the content itself on import.

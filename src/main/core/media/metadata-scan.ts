@@ -4,6 +4,7 @@ import { scanFileBytes } from './byte-scan';
 import { findCoordinates } from './coords-text';
 import { FindingList, type FindingSource, type MetadataFinding } from './findings';
 import type { MediaTools } from './media-tools';
+import type { ProbeResult } from './ffprobe-parse';
 import { probeFile } from './probe';
 import { scanSidecar } from './sidecar-scan';
 import { scanStillBytes } from './still-scan';
@@ -19,6 +20,8 @@ export interface ScanRequest {
   /** Raw byte scan of the source for coordinates (SEI user data, iXML, private boxes). Default true; the
    *  pipeline may instead feed its hashing read through createCoordinateByteScanner. */
   byteScan?: boolean;
+  /** The caller's ffprobe of this same file (audio/video), so ffprobe does not run twice. */
+  probe?: ProbeResult;
 }
 
 const MAX_STILL_BYTES = 256 * 1024 * 1024;
@@ -54,7 +57,7 @@ export async function scanMetadata(tools: MediaTools, req: ScanRequest): Promise
     const bytes = await readFile(path);
     if (bytes.length <= MAX_STILL_BYTES) await scanStillBytes(bytes, file, out);
   } else {
-    const probe = await probeFile(tools, path);
+    const probe = req.probe ?? (await probeFile(tools, path));
     addTags(out, probe.tags, 'container', 'format.', file);
     for (const s of probe.streams) addTags(out, s.tags, 'stream', `stream${s.index}.`, file);
     for (const p of probe.programs) addTags(out, p.tags, 'container', `program${p.id}.`, file);

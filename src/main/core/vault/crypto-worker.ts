@@ -5,9 +5,10 @@ import { CRYPTO_WORKER_SOURCE } from './crypto-worker-source';
 import { ABYTES, FRAME_SIZE } from './object-format';
 
 /**
- * BLAKE2b-256 (and the verification decrypt of vault objects) on a second core. An ingest hashes every byte with BLAKE2b three times (source, sanitized
- * master as written, master as decrypted back), and the WebAssembly BLAKE2b runs on the thread that also
- * encrypts, decrypts and scans; this moves it to one shared worker thread with its own libsodium instance.
+ * Hashing, sealing and the verification decrypt of vault objects on two worker threads, off the thread that
+ * reads the card and the ffmpeg pipes and scans them: an ingest hashes every card byte with BLAKE2b-256 (the
+ * source record), and encrypts, decrypts back and checksums (xxh64) every sanitized byte. Each worker has
+ * its own libsodium instance.
  *
  * Only bytes are handed over — card data and sanitized masters, never a key — and only in memory: each
  * hasher owns a small ring of 1 MiB slots in a SharedArrayBuffer; chunks are copied into a slot (the caller
@@ -57,7 +58,7 @@ export interface Pending {
 
 export interface WorkerReply { id: number; slot?: number; acked?: number; digest?: string; error?: string; prefix?: Uint8Array; sealed?: number }
 
-let sodiumPath: string | undefined;
+let libraryPaths: { sodiumPath: string; xxhashPath: string } | undefined;
 let nextId = 1;
 
 /**
@@ -95,8 +96,9 @@ class Lane {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    sodiumPath ??= createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
-    const started = new Worker(CRYPTO_WORKER_SOURCE, { eval: true, workerData: { sodiumPath } });
+    const resolve = createRequire(import.meta.url).resolve;
+    libraryPaths ??= { sodiumPath: resolve('libsodium-wrappers-sumo'), xxhashPath: resolve('xxhash-wasm') };
+    const started = new Worker(CRYPTO_WORKER_SOURCE, { eval: true, workerData: libraryPaths });
     started.on('message', (message: WorkerReply) => {
       const pending = this.open.get(message.id);
       if (!pending) return;
@@ -263,14 +265,14 @@ export interface OffThreadObjectDigest {
   /** Whole frames only (a multiple of FRAME_SIZE, except the object's last batch); `after` = bytes that follow. */
   frames(bytes: Uint8Array, after: number): void;
   flowing(): Promise<void>;
-  /** BLAKE2b-256 of the plaintext; rejects (INTEGRITY) if any frame failed or TAG_FINAL was missing. */
+  /** xxh64 (16 hex digits) of the plaintext; rejects (INTEGRITY) if any frame failed or TAG_FINAL was missing. */
   digest(): Promise<string>;
   discard(): void;
 }
 
 /**
- * Decrypts and hashes one vault object's content on the worker, for verification (step 7): the plaintext
- * never comes back to this thread, only its BLAKE2b-256. The frame rules are ObjectOpener.openChunk's
+ * Decrypts and checksums one vault object's content on the worker, for verification (step 7): the plaintext
+ * never comes back to this thread, only its xxh64. The frame rules are ObjectOpener.openChunk's
  * (every frame authenticated with the header MAC as AD; a non-final frame full-size and TAG_MESSAGE;
  * TAG_FINAL on the last frame and nothing after it). The stream key is copied to the worker, which wipes
  * it once the secretstream state is set up; the caller wipes its own copy right after this returns.

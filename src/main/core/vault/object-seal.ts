@@ -12,7 +12,7 @@ export interface OffThreadSealer {
   write(chunk: Uint8Array): Promise<void>;
   /**
    * Seals the rest with TAG_FINAL and resolves once every ciphertext byte is written to the file, with the
-   * BLAKE2b-256 (hex) of all the plaintext, hashed on the worker while sealing.
+   * xxh64 (16 hex digits) of all the plaintext, taken on the worker while sealing.
    */
   finish(): Promise<string>;
   /** Drops the job: the worker wipes its stream state; the ring's plaintext is wiped here. */

@@ -24,7 +24,7 @@ import { fsyncDir } from './durable-fs';
 export interface ObjectWriter {
   /** Copies into 1 MiB batches of 64 KiB chunks, sealed on a crypto worker once more data follows them. */
   write(chunk: Uint8Array): Promise<void>;
-  /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. blake2b256: of the plaintext written. */
+  /** Pushes the final chunk (TAG_FINAL), fsyncs, renames into objects/. xxh64: of the plaintext written. */
   commit(): Promise<WrittenObject>;
   /** Removes the staging file; nothing reaches objects/. */
   abort(): Promise<void>;
@@ -33,8 +33,11 @@ export interface ObjectWriter {
 export interface WrittenObject {
   id: string;
   plainSize: number;
-  /** BLAKE2b-256 (hex) of the plaintext, computed while sealing: what a verification read must give back. */
-  blake2b256: string;
+  /**
+   * xxh64 (16 hex digits) of the plaintext, taken while sealing: what a verification read must give back.
+   * A checksum of the write and read paths; the AEAD is what proves the content against tampering.
+   */
+  xxh64: string;
 }
 
 export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
@@ -128,7 +131,7 @@ export class ObjectStore {
         serial(async () => {
           checkOpen();
           try {
-            const blake2b256 = await seal.finish();
+            const xxh64 = await seal.finish();
             await fh.sync();
             await fh.close();
             const finalPath = this.pathFor(id);
@@ -137,7 +140,7 @@ export class ObjectStore {
             await fsyncDir(path.dirname(finalPath));
             state = 'done';
             this.active.delete(staging);
-            return { id, plainSize, blake2b256 };
+            return { id, plainSize, xxh64 };
           } catch (error) {
             await cleanup();
             throw error;
@@ -240,8 +243,8 @@ export class ObjectStore {
   }
 
   /**
-   * BLAKE2b-256 of an object's authenticated plaintext, for verification: the same checks as open() plus
-   * reading every frame, but the decryption and hashing run on the crypto worker (crypto-worker.ts) and no
+   * xxh64 of an object's authenticated plaintext, for verification: the same checks as open() plus
+   * reading every frame, but the decryption and checksum run on the crypto worker (crypto-worker.ts) and no
    * plaintext comes back. Throws INTEGRITY on any failed frame, a missing TAG_FINAL or trailing bytes.
    */
   async digestContent(id: string, keyPairFor: KeyPairFor): Promise<string> {

@@ -48,8 +48,8 @@ export interface UnlockedVault {
    */
   streamObject(id: string): AsyncGenerator<Buffer>;
   /**
-   * BLAKE2b-256 (hex) of an object's plaintext, every frame authenticated and TAG_FINAL checked as in
-   * readObject, decrypted and hashed off the main thread; for verification. Throws INTEGRITY on damage.
+   * xxh64 (16 hex digits) of an object's plaintext, every frame authenticated and TAG_FINAL checked as in
+   * readObject, decrypted and checksummed off the main thread; for verification. Throws INTEGRITY on damage.
    */
   digestObject(id: string): Promise<string>;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
