@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StreamingMatcher } from '../../../src/main/core/media/byte-matcher';
 import { createCoordinateByteScanner } from '../../../src/main/core/media/byte-scan';
+import { createRunFinder } from '../../../src/main/core/media/text-runs';
 
 // The needle search and the coordinate scan run V8 regexes over latin1 text with a carry between chunks;
 // whatever the chunking, they must report exactly what a naive search of the whole stream reports.
@@ -43,6 +44,38 @@ describe('regex-driven streaming scans', () => {
         expect(m.matches.map((x) => `${x.needle}@${x.offset}`).sort()).toEqual(naive(hay, needles));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the run finder hands over every maximal run holding a decimal, whole, for any chunking', () => {
+    // Members: digits, signs and the dot (the proof's numeric runs). Naive reference: split the whole stream
+    // into maximal member runs and keep those long enough that hold a digit, a dot and two more digits.
+    const isMember = (b: number) => (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2d || b === 0x2e;
+    const expectedRuns = (bytes: Uint8Array): string[] =>
+      [...Buffer.from(bytes).toString('latin1').matchAll(/[0-9+\-.]+/g)]
+        .filter(([run]) => run.length >= 6 && /\d\.\d\d/.test(run))
+        .map((m) => `${m[0]}@${m.index + m[0].length}`);
+    // Pieces rather than single bytes, so decimals, runs that touch and near-misses are common.
+    const piece = fc.constantFrom('1', '5', '0', '.', '+', '-', '12.34', '12.345', '+40.4168', '7.5', '3..14', 'A', '\x00', '\xff', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
+        const hay = Uint8Array.from(Buffer.from(pieces.join(''), 'latin1'));
+        const reported: Array<{ text: string; end: number }> = [];
+        const finder = createRunFinder({ memberClass: String.raw`0-9+\-.`, decimals: 2, minRun: 6, maxRun: 4096, overlap: 64, onRun: (text, end) => reported.push({ text, end }) });
+        for (const part of chunked(hay, cuts)) finder.push(part);
+        finder.finish();
+        for (const { text, end } of reported) {
+          expect([...Buffer.from(text, 'latin1')].every(isMember)).toBe(true);
+          expect(Buffer.from(hay.subarray(end - text.length, end)).toString('latin1')).toBe(text); // `end` is where it ends
+        }
+        const texts = reported.map((r) => `${r.text}@${r.end}`);
+        for (const run of expectedRuns(hay)) expect(texts).toContain(run);
+      }),
+      {
+        numRuns: 500,
+        // Two runs one byte apart, a decimal right after a chunk's first non-member, a run cut by a chunk edge.
+        examples: [[['A', '12.345', 'A', '12.345', 'A'], []], [['A', '7.5', '5', '1', '0', 'A'], []], [['A', '12.345', '-', '+', '12.34', '5', '\x00'], [3]]],
+      },
     );
   });
 

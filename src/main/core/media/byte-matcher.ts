@@ -78,9 +78,8 @@ export class StreamingMatcher {
     this.keep = Math.max(0, ...needles.map((n) => n.length - 1));
   }
 
-  /** `text` may pass the chunk's latin1 decoding when the caller already has it. */
-  push(chunk: Buffer, text?: string): void {
-    const s = text ?? chunk.toString('latin1');
+  push(chunk: Buffer): void {
+    const s = chunk.toString('latin1');
     if (this.groups.length > 0 && this.matches.length < this.maxMatches) {
       const hay = this.carry + s;
       const base = this.pos - this.carry.length; // absolute offset of hay[0]

@@ -5,6 +5,7 @@ import { createRunFinder } from './text-runs';
 // Printable ASCII, tab and ° in latin1 (DMS notation): the bytes a coordinate written as text is made of.
 const PRINTABLE_CLASS = String.raw`\t\x20-\x7e\xb0`;
 // A run is only worth the coordinate regexes if it holds a decimal with 3+ places (as before the rewrite).
+const DECIMALS = 3;
 const ANCHOR = /\d\.\d{3}/;
 
 const MIN_RUN = 10; // shortest text that can hold a coordinate worth reporting ("+1.2345+2.3456")
@@ -20,14 +21,14 @@ export interface CoordinateByteScanner {
 /**
  * Streaming scan of raw bytes (the whole source file, including H.264 SEI user data, iXML chunks, private
  * boxes) for coordinates written as text. Only printable runs holding a decimal number are handed to the
- * regexes; finding them is left to V8's native regex engine (text-runs.ts), so 2 GB of compressed video
- * costs one cheap pass. Can be fed from the hashing read instead of a second read.
+ * regexes; finding them is a memchr for the dot (text-runs.ts), so 2 GB of compressed video costs one cheap
+ * pass. Can be fed from the hashing read instead of a second read.
  */
 export function createCoordinateByteScanner(): CoordinateByteScanner {
   const hits = new Map<string, CoordinateHit>();
   const finder = createRunFinder({
     memberClass: PRINTABLE_CLASS,
-    anchor: ANCHOR,
+    decimals: DECIMALS,
     minRun: MIN_RUN,
     maxRun: MAX_RUN,
     overlap: 64, // keep the tail of an endless run so a coordinate straddling the cut is still seen whole
@@ -39,8 +40,8 @@ export function createCoordinateByteScanner(): CoordinateByteScanner {
   });
   return {
     push(chunk) {
-      // Decoded 64 KiB at a time: a longer string goes to V8's large-object space, which only a full GC
-      // frees, and a 1 MiB string per read piled up to ~100 MB of RSS during an ingest.
+      // 64 KiB at a time: a chunk that is all text (a sidecar, a text-heavy file) is carried as a string,
+      // and a longer string goes to V8's large-object space, which only a full GC frees.
       for (let at = 0; at < chunk.length; at += TEXT_PIECE) finder.push(chunk.subarray(at, at + TEXT_PIECE));
     },
     finish() {

@@ -42,8 +42,8 @@ const IHDR_FIELDS = new Set(['ImageWidth', 'ImageHeight', 'BitDepth', 'ColorType
 
 /** Runs of digits/signs/dots that look like an ISO 6709 position or a high-precision decimal degree. */
 const NUMERIC_CLASS = String.raw`0-9+\-.`;
-// Both patterns below hold a digit, a dot and two more digits: the rare anchor the run finder looks for.
-const NUMERIC_ANCHOR = /\d\.\d\d/;
+// Both patterns below hold a digit, a dot and two more digits: the rare decimal the run finder looks for.
+const NUMERIC_DECIMALS = 2;
 const ISO6709_RUN = /[+-]\d{2}\.\d{2,}[+-]\d{3}\.\d{2,}/;
 const DEGREE_RUN = /(?:^|[^\d])[+-]?\d{1,3}\.\d{5,}(?![\d])/;
 const looksLikeCoordinate = (run: string) => ISO6709_RUN.test(run) || DEGREE_RUN.test(run);
@@ -80,7 +80,7 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
   // is tested too (fails closed: a coordinate past character 64 of a long run is reported as well).
   const numericRuns = createRunFinder({
     memberClass: NUMERIC_CLASS,
-    anchor: NUMERIC_ANCHOR,
+    decimals: NUMERIC_DECIMALS,
     minRun: 8,
     maxRun: 4096,
     overlap: 64,
@@ -90,10 +90,8 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
   });
   return {
     push(chunk: Buffer) {
-      // One latin1 decoding (a native copy) serves both regex-driven scans.
-      const text = chunk.toString('latin1');
-      matcher.push(chunk, text);
-      numericRuns.push(chunk, text);
+      matcher.push(chunk);
+      numericRuns.push(chunk);
       total += chunk.length;
       if (headLen < headLimit) {
         const part = chunk.subarray(0, Math.min(chunk.length, headLimit - headLen));

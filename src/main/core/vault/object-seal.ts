@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
 import { SafehouseError } from '../../../shared/errors';
 import type { KeyClass } from './keys';
 import { FRAMES_PER_SLOT, FRAME_SLOT_BYTES, SLOTS, giveRing, openJob, takeRing, type Pending, type WorkerReply } from './crypto-worker';
@@ -20,8 +19,8 @@ export interface OffThreadSealer {
 }
 
 /**
- * Encrypts one object on the crypto worker (crypto-worker-source.ts, ops seal-open / seal) and writes the
- * ciphertext to `fh` from position 0: header ‖ MAC ‖ meta frame first, then the content frames in order.
+ * Encrypts one object on the crypto worker (crypto-worker-source.ts, ops seal-open / seal) and appends the
+ * ciphertext to `file`: header ‖ MAC ‖ meta frame first, then the content frames in order.
  *
  * Key material: this thread sends only the recipients' PUBLIC keys. The worker draws the file key, seals
  * it, derives the subkeys and wipes the file key and MAC key before it answers; the stream key exists only
@@ -31,7 +30,7 @@ export interface OffThreadSealer {
  * plaintext when the job is dropped is zeroed here.
  */
 export async function createOffThreadSealer(
-  fh: FileHandle,
+  file: { append(bytes: Uint8Array): Promise<void> },
   object: { cls: KeyClass; id: string; recipients: Uint8Array[]; meta: Record<string, unknown> },
 ): Promise<OffThreadSealer> {
   const metaPlain = new TextEncoder().encode(JSON.stringify(object.meta));
@@ -44,16 +43,8 @@ export async function createOffThreadSealer(
     for (const resume of pending.waiters.splice(0)) resume();
   };
 
-  let position = 0;
   let writes: Promise<void> = Promise.resolve();
-  const writeOut = async (view: Uint8Array): Promise<void> => {
-    let at = 0;
-    while (at < view.length) {
-      const { bytesWritten } = await fh.write(view, at, view.length - at, position);
-      at += bytesWritten;
-      position += bytesWritten;
-    }
-  };
+  const writeOut = (view: Uint8Array): Promise<void> => file.append(view);
   let onPrefix!: { resolve: () => void; reject: (error: Error) => void };
   const prefixWritten = new Promise<void>((resolve, reject) => (onPrefix = { resolve, reject }));
   let onFinal!: { resolve: () => void; reject: (error: Error) => void };
