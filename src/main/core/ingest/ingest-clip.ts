@@ -157,7 +157,7 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   const abs = clip.primary.absPath;
   if (clip.primary.size > MAX_STILL_BYTES) return quarantineOriginal(context, clip, fingerprint, [], null, 'the photo is too large to clean in memory');
   const chunks: Buffer[] = [];
-  const source = await readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), sink: async (chunk) => void chunks.push(chunk) });
+  const source = await readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), sink: async (chunk) => void chunks.push(Buffer.from(chunk)) });
   const bytes = Buffer.concat(chunks);
   const findings = [
     ...(await scanMetadata(context.tools, { file: abs, kind: 'still', sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false })),

@@ -50,10 +50,13 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       emit: (progress) => options.onProgress?.(progress),
     });
     const results: ClipOutcome[] = new Array(scan.clips.length);
+    // Largest files first: the small ones then fill in at the end, instead of one large file finishing
+    // alone on one core while the other has nothing left to do. Results keep the card's order.
+    const order = scan.clips.map((_, index) => index).sort((a, b) => scan.clips[b]!.primary.size - scan.clips[a]!.primary.size);
     let next = 0;
     const worker = async () => {
-      while (next < scan.clips.length) {
-        const index = next;
+      while (next < order.length) {
+        const index = order[next]!;
         next += 1;
         const clip = scan.clips[index]!;
         const file = clip.primary.relPath;
@@ -75,7 +78,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
             findings: { location: 0, identity: 0, device: 0 },
             sidecarsLeftOut: clip.sidecars.map((sidecar) => sidecar.relPath),
           };
-          if (shape.code === 'DISK_FULL') next = scan.clips.length;
+          if (shape.code === 'DISK_FULL') next = order.length;
         }
         tracker.finishFile(file);
       }

@@ -5,6 +5,13 @@ import { cardOpenFlags } from './card-scan';
 import { createOffThreadBlake2b } from '../vault/crypto-worker';
 import { createXxh64Hasher, HASH_READ_BYTES, initHashing, type SourceDigest } from './hashing';
 
+interface SourceReadOptions {
+  scanBytes: boolean;
+  onBytes?: (bytes: number) => void;
+  /** Gets every chunk in order. The chunk's memory is reused for the next read: copy what you keep. */
+  sink?: (chunk: Buffer) => Promise<void>;
+}
+
 /**
  * One streaming read of a source file on the card that feeds everything that needs its raw bytes: the
  * two hashes (xxh64 for ASC MHL, BLAKE2b-256 as the record) and the coordinate byte scan (GPS hidden in
@@ -13,7 +20,7 @@ import { createXxh64Hasher, HASH_READ_BYTES, initHashing, type SourceDigest } fr
  */
 export async function readSource(
   absPath: string,
-  options: { scanBytes: boolean; onBytes?: (bytes: number) => void; sink?: (chunk: Buffer) => Promise<void> },
+  options: SourceReadOptions,
 ): Promise<SourceDigest & { size: number; coordinateHits: CoordinateHit[] }> {
   await initHashing();
   const xxh = createXxh64Hasher();
@@ -50,34 +57,25 @@ export async function rereadSourceXxh64(absPath: string, onBytes?: (bytes: numbe
 
 async function streamSource(
   absPath: string,
-  options: { scanBytes: boolean; onBytes?: (bytes: number) => void; sink?: (chunk: Buffer) => Promise<void> },
+  options: SourceReadOptions,
   hasher: { update(chunk: Uint8Array): void; flowing?: () => Promise<void> },
 ): Promise<{ size: number; coordinateHits: CoordinateHit[] }> {
   const scanner = options.scanBytes ? createCoordinateByteScanner() : null;
   let size = 0;
   const handle = await fsp.open(absPath, cardOpenFlags);
   try {
-    if (!scanner && !options.sink) {
-      // Nothing keeps a chunk after update() (the hashers copy or consume it at once), so one buffer is
-      // reused: a verification re-read no longer allocates (and leaves to the GC) a buffer per read.
-      const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-        if (bytesRead === 0) break;
-        hasher.update(buffer.subarray(0, bytesRead));
-        size += bytesRead;
-        options.onBytes?.(bytesRead);
-        if (hasher.flowing) await hasher.flowing();
-      }
-      return { size, coordinateHits: [] };
-    }
-    const stream = handle.createReadStream({ highWaterMark: HASH_READ_BYTES, autoClose: false });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // One buffer for the whole file: nothing keeps a chunk once its turn is over (the hashers and the sink
+    // copy it, the scanner keeps strings), and a fresh 1 MiB per read cost page faults and GC work.
+    const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
       hasher.update(chunk);
       scanner?.push(chunk);
       if (options.sink) await options.sink(chunk);
-      size += chunk.length;
-      options.onBytes?.(chunk.length);
+      size += bytesRead;
+      options.onBytes?.(bytesRead);
       if (hasher.flowing) await hasher.flowing();
     }
   } finally {
