@@ -22,9 +22,14 @@ const WASM_PAGE = 65536;
 const MAX_POOLED = 4;
 
 const pool: Uint8Array[] = [];
-const takeAligned = (): Uint8Array => {
+/** A page-aligned buffer, or null if none can be had (V8 caps the address space WebAssembly memories take). */
+const takeAligned = (): Uint8Array | null => {
   const pages = DIRECT_BUFFER_BYTES / WASM_PAGE;
-  return pool.pop() ?? new Uint8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
+  try {
+    return pool.pop() ?? new Uint8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
+  } catch {
+    return null; // the file then goes through the page cache
+  }
 };
 const giveAligned = (buffer: Uint8Array): void => {
   buffer.fill(0); // ciphertext only, but nothing of one object lingers in the next one's buffer
@@ -66,18 +71,20 @@ export interface AppendFile {
 /** Creates `file` (which must not exist) for sequential appends; see the module comment. */
 export async function createAppendFile(file: string, mode = 0o600): Promise<AppendFile> {
   const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC } = constants;
-  const directHandle = await openDirect(file, O_WRONLY | O_CREAT | O_EXCL, mode);
+  const aligned = directWanted() ? takeAligned() : null;
+  const directHandle = aligned ? await openDirect(file, O_WRONLY | O_CREAT | O_EXCL, mode) : null;
   let direct = directHandle !== null;
   // A refused O_DIRECT open may still have created the file (Linux creates it before it checks the flag).
-  let fh = directHandle ?? (await fs.open(file, O_WRONLY | O_CREAT | (directWanted() ? O_TRUNC : O_EXCL), mode));
-  const buffer = direct ? takeAligned() : null;
+  let fh = directHandle ?? (await fs.open(file, O_WRONLY | O_CREAT | (aligned ? O_TRUNC : O_EXCL), mode));
+  const buffer = direct ? aligned : null;
+  if (aligned && !direct) giveAligned(aligned);
   let filled = 0; // bytes in `buffer` not yet written
   let position = 0; // file offset of buffer[0]
   let closed = false;
 
   const leaveDirect = async (): Promise<void> => {
     const reopened = await fs.open(file, 'r+');
-    await (fh).close();
+    await fh.close();
     fh = reopened;
     direct = false;
   };
@@ -117,14 +124,14 @@ export async function createAppendFile(file: string, mode = 0o600): Promise<Appe
     },
     async finish() {
       await flush(true);
-      await (fh).truncate(position); // drops the zero padding of the last block
-      await (fh).sync();
+      await fh.truncate(position); // drops the zero padding of the last block
+      await fh.sync();
     },
     async close() {
       if (closed) return;
       closed = true;
       if (buffer) giveAligned(buffer);
-      await (fh).close();
+      await fh.close();
     },
   };
 }
@@ -141,10 +148,11 @@ export interface SequentialReader {
 
 /** Opens `file` for a front-to-back read that bypasses the page cache where it can (verification reads). */
 export async function openSequentialReader(file: string): Promise<SequentialReader> {
-  const directHandle = await openDirect(file, constants.O_RDONLY);
+  const aligned = takeAligned();
+  const directHandle = aligned ? await openDirect(file, constants.O_RDONLY) : null;
   let direct = directHandle !== null;
   let fh = directHandle ?? (await fs.open(file, 'r'));
-  const buffer = takeAligned();
+  const buffer = aligned ?? new Uint8Array(DIRECT_BUFFER_BYTES);
   let windowStart = 0;
   let windowLength = 0;
   let closed = false;
@@ -152,7 +160,7 @@ export async function openSequentialReader(file: string): Promise<SequentialRead
   const fill = async (start: number): Promise<void> => {
     let got = 0;
     while (got < buffer.length) {
-      const { bytesRead } = await (fh).read(buffer, got, buffer.length - got, start + got);
+      const { bytesRead } = await fh.read(buffer, got, buffer.length - got, start + got);
       if (bytesRead === 0) break;
       got += bytesRead;
       if (direct && got % BLOCK !== 0) break; // a short aligned read is the end of the file
@@ -175,7 +183,7 @@ export async function openSequentialReader(file: string): Promise<SequentialRead
         } catch (error) {
           if (!direct || !refused(error)) throw error;
           const reopened = await fs.open(file, 'r');
-          await (fh).close();
+          await fh.close();
           fh = reopened;
           direct = false;
           await fill(position);
@@ -187,8 +195,8 @@ export async function openSequentialReader(file: string): Promise<SequentialRead
     async close() {
       if (closed) return;
       closed = true;
-      giveAligned(buffer);
-      await (fh).close();
+      if (aligned) giveAligned(aligned);
+      await fh.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
 import { createOffThreadObjectDigest } from './crypto-worker';
-import { createAppendFile, openSequentialReader } from './direct-io';
+import { createAppendFile, openSequentialReader, type SequentialReader } from './direct-io';
 import { createOffThreadSealer, type OffThreadSealer } from './object-seal';
 import {
   ABYTES, FRAME_SIZE, ObjectOpener, headerLength, integrity, parseHeader, unsealStreamKey,
@@ -185,14 +185,18 @@ export class ObjectStore {
   /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
   async open(id: string, keyPairFor: KeyPairFor): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
     const { fh, size, header, metaFrame, start } = await this.openHead(id);
-    const small = Buffer.alloc(1);
+    let reader: SequentialReader | undefined;
     let closed = false;
     const close = async (): Promise<void> => {
       if (closed) return;
       closed = true;
+      await reader?.close();
       await fh.close();
     };
     try {
+      // The content is read past the page cache where the filesystem allows (direct-io.ts), as it was written.
+      reader = await openSequentialReader(this.pathFor(id));
+      const content = reader;
       const opener = new ObjectOpener(header, keyPairFor(header.cls));
       const meta = opener.openMeta(metaFrame);
       const guard = this.guard;
@@ -203,14 +207,14 @@ export class ObjectStore {
           // authenticated, and a file shorter than that length fails as truncated. The plaintext of a whole
           // read is yielded as one chunk (fewer, larger writes downstream), only once every frame in it is
           // authenticated; the per-frame pieces are wiped after the copy, and on any failure.
-          const batch = Buffer.allocUnsafe(FRAME_SIZE * READ_FRAMES);
           let at = start;
           while (!opener.done) {
             guard();
             if (size - at < ABYTES) throw integrity('stream ends without TAG_FINAL');
             const batchAt = at;
-            const batchLen = Math.min(batch.length, size - at);
-            await readExactly(fh, batch, batchLen, at);
+            const batchLen = Math.min(FRAME_SIZE * READ_FRAMES, size - at);
+            const batch = await content.read(batchLen, at); // valid until the next read
+            if (batch.length < batchLen) throw integrity('truncated object');
             const pieces: Uint8Array[] = [];
             try {
               while (!opener.done && at < batchAt + batchLen) {
@@ -222,8 +226,7 @@ export class ObjectStore {
                 at += n;
                 if (final) {
                   // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
-                  const probe = await fh.read(small, 0, 1, at);
-                  if (probe.bytesRead !== 0) throw integrity('bytes after TAG_FINAL');
+                  if ((await content.read(1, at)).length !== 0) throw integrity('bytes after TAG_FINAL');
                 }
               }
               const out = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces);
