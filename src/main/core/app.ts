@@ -17,6 +17,7 @@ import { ingestHandlers } from './ingest/handlers';
 import { subjectHandlers } from './subjects/handlers';
 import { appendAudit } from './audit/audit-log';
 import { proxyHandlers } from './proxies/handlers';
+import { proxyQueue } from './proxies/proxy-queue';
 
 export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
@@ -215,6 +216,8 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       playback.clear();
       vault?.lock();
       vault = null;
+      // Background proxy jobs stop at their next vault call; nothing may still be writing once this returns.
+      await proxyQueue.idle();
     },
   };
 }

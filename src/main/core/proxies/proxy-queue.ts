@@ -40,6 +40,16 @@ export class ProxyQueue {
     return job;
   }
 
+  /**
+   * Resolves once no job is queued or running. After the vault is locked, jobs fail at their next vault
+   * call, so closing waits for them to stop rather than for them to finish.
+   */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0 || this.running.size > 0) {
+      await Promise.allSettled([...this.pending.values(), ...this.running.values()]);
+    }
+  }
+
   /** Keys queued or running: for status. */
   isQueued(key: string): boolean {
     return this.pending.has(key);
