@@ -6,7 +6,6 @@ import { recordObjects } from '../catalog/objects';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
 import { hashFile } from './hashing';
-import { objectFilePath } from './object-paths';
 import type { LookupKeys } from './lookup-keys';
 
 /**
@@ -128,7 +127,7 @@ export async function removeUnrecordedObjects(vault: UnlockedVault, catalog: Cat
   let removed = 0;
   for (const id of await vault.listObjectIds()) {
     if (recorded.has(id)) continue;
-    const info = await stat(objectFilePath(vault.info.dir, id)).catch(() => null);
+    const info = await stat(vault.objectFile(id)).catch(() => null);
     if (!info || now - info.mtimeMs < UNRECORDED_GRACE_MS) continue;
     await vault.deleteObject(id);
     removed += 1;

@@ -60,7 +60,7 @@ export function createSourceHasher(): SourceHasher {
   };
 }
 
-/** xxh64 alone (native-speed WebAssembly, ~9 GB/s): see readSource's `xxh64Only` for when that is enough. */
+/** xxh64 alone (native-speed WebAssembly, ~9 GB/s): see rereadSourceXxh64 for when that is enough. */
 export function createXxh64Hasher(): { update(chunk: Uint8Array): void; digest(): string } {
   if (!xx) throw new SafehouseError('INTERNAL', 'Hashing was used before initHashing() finished.');
   const x = xx.create64();

@@ -16,7 +16,6 @@ import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, t
 import type { LookupKeys } from './lookup-keys';
 import { readSource } from './source-read';
 import { hashFile } from './hashing';
-import { objectFilePath } from './object-paths';
 import { verifyClip } from './verify';
 
 /** Largest still cleaned in memory; anything bigger is not a photo we know how to clean. */
@@ -303,7 +302,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
  */
 async function sealedFileDigest(vault: ClipIngestContext['vault'], objectId: string): Promise<{ sealedFileBlake2b256?: string }> {
   if (vault.info.canOpen.master) return {};
-  return { sealedFileBlake2b256: (await hashFile(objectFilePath(vault.info.dir, objectId))).blake2b256 };
+  return { sealedFileBlake2b256: (await hashFile(vault.objectFile(objectId))).blake2b256 };
 }
 
 function byteFinding(hit: { raw: string; lat?: number; lon?: number }, fileName: string): MetadataFinding {

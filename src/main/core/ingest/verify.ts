@@ -3,7 +3,6 @@ import { SafehouseError } from '../../../shared/errors';
 import { setClipStatus, type SourceHashes } from './clip-records';
 import type { ClipIngestContext } from './ingest-clip';
 import { hashFile } from './hashing';
-import { objectFilePath } from './object-paths';
 import { rereadSourceXxh64 } from './source-read';
 
 /**
@@ -39,7 +38,7 @@ export async function verifyClip(
   } else {
     // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
     // digest from right after it was written. HQ checks the content itself on import.
-    const sealed = await hashFile(objectFilePath(vault.info.dir, row.master_object_id)).catch(() => null);
+    const sealed = await hashFile(vault.objectFile(row.master_object_id)).catch(() => null);
     if (!sealed || sealed.blake2b256 !== expected.sealedFileBlake2b256) return fail('the encrypted vault copy does not match what was written');
   }
 

@@ -148,7 +148,7 @@ export interface SequentialReader {
 
 /** Opens `file` for a front-to-back read that bypasses the page cache where it can (verification reads). */
 export async function openSequentialReader(file: string): Promise<SequentialReader> {
-  const aligned = takeAligned();
+  const aligned = directWanted() ? takeAligned() : null;
   const directHandle = aligned ? await openDirect(file, constants.O_RDONLY) : null;
   let direct = directHandle !== null;
   let fh = directHandle ?? (await fs.open(file, 'r'));

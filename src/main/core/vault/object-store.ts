@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
-import { createOffThreadObjectDigest } from './crypto-worker';
+import { FRAMES_PER_SLOT, createOffThreadObjectDigest } from './crypto-worker';
 import { createAppendFile, openSequentialReader, type SequentialReader } from './direct-io';
 import { createOffThreadSealer, type OffThreadSealer } from './object-seal';
 import {
@@ -45,7 +45,6 @@ export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
 
 const ID_RE = /^[0-9a-f]{32}$/;
 const READ_FRAMES = 16;
-const DIGEST_READ_FRAMES = 16; // = crypto-worker's frames per ring slot
 
 export function newObjectId(): string {
   return randomBytes(16).toString('hex');
@@ -188,20 +187,21 @@ export class ObjectStore {
     let reader: SequentialReader | undefined;
     let closed = false;
     const close = async (): Promise<void> => {
+      await reader?.close(); // idempotent, and the reader may be opened after an early close()
       if (closed) return;
       closed = true;
-      await reader?.close();
       await fh.close();
     };
     try {
-      // The content is read past the page cache where the filesystem allows (direct-io.ts), as it was written.
-      reader = await openSequentialReader(this.pathFor(id));
-      const content = reader;
+      const file = this.pathFor(id);
       const opener = new ObjectOpener(header, keyPairFor(header.cls));
       const meta = opener.openMeta(metaFrame);
       const guard = this.guard;
       async function* chunks(): AsyncGenerator<Uint8Array> {
         try {
+          // Opened on the first read (objectMeta only needs the head), past the page cache where the
+          // filesystem allows (direct-io.ts), as the object was written.
+          const content = (reader = await openSequentialReader(file));
           // Frames are read READ_FRAMES at a time (one ~1 MiB read instead of sixteen awaited 64 KiB reads)
           // and then opened one by one exactly as before: sizes come from the stat()ed length, every frame is
           // authenticated, and a file shorter than that length fails as truncated. The plaintext of a whole
@@ -266,7 +266,7 @@ export class ObjectStore {
       }
       try {
         reader = await openSequentialReader(this.pathFor(id));
-        const batch = FRAME_SIZE * DIGEST_READ_FRAMES;
+        const batch = FRAME_SIZE * FRAMES_PER_SLOT; // one ring slot of the crypto worker per read
         for (let at = start; at < size; ) {
           this.guard();
           const n = Math.min(batch, size - at);

@@ -52,6 +52,8 @@ export interface UnlockedVault {
    * readObject, decrypted and checksummed off the main thread; for verification. Throws INTEGRITY on damage.
    */
   digestObject(id: string): Promise<string>;
+  /** Where an object's (encrypted) file is, for checks of the file itself; throws OBJECT_NOT_FOUND on a bad id. */
+  objectFile(id: string): string;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
   objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }>;
   deleteObject(id: string): Promise<void>;
@@ -244,6 +246,10 @@ export class VaultSession implements UnlockedVault {
 
   digestObject(id: string): Promise<string> {
     return this.store.digestContent(id, (cls) => this.keyPairFor(cls));
+  }
+
+  objectFile(id: string): string {
+    return this.store.pathFor(id);
   }
 
   async objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }> {
