@@ -1,3 +1,4 @@
+import { copyBytes } from './byte-copy';
 import { defineSecretstream } from './native-secretstream';
 
 /**
@@ -38,6 +39,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const sodium = require(workerData.sodiumPath);
 const loadXxhash = require(workerData.xxhashPath);
 const secretstream = (${defineSecretstream.toString()})(require('node:crypto'), sodium);
+const copyBytes = ${copyBytes.toString()};
 const states = new Map();
 let xxh;
 let xxhInputBytes = 0; // the largest input copied into xxhash-wasm's memory since it was last zeroed
@@ -90,7 +92,7 @@ const handle = (m) => {
       if (m.data) sodium.crypto_generichash_update(s.state, m.data);
       else {
         const input = heap(m.slotBytes);
-        lib.HEAPU8.set(new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), input);
+        copyBytes(lib.HEAPU8, new Uint8Array(s.ring, m.slot * m.slotBytes, m.length), input);
         if (lib._crypto_generichash_update(s.state, input, m.length, 0) !== 0) throw new Error('BLAKE2b update');
       }
       parentPort.postMessage({ id: m.id, slot: m.slot, acked: m.data ? m.data.length : 0 });
@@ -170,7 +172,7 @@ const handle = (m) => {
       }
       let out = 0;
       for (const frame of sealed) {
-        view.set(frame, out); // frames are longer than their chunks: together they cover every plaintext byte
+        copyBytes(view, frame, out); // frames are longer than their chunks: together they cover every plaintext byte
         out += frame.length;
       }
       let digest;

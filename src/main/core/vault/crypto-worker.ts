@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SafehouseError } from '../../../shared/errors';
+import { copyBytes } from './byte-copy';
 import { CRYPTO_WORKER_SOURCE } from './crypto-worker-source';
 import { ABYTES, FRAME_SIZE } from './object-format';
 
@@ -229,7 +230,7 @@ export function createOffThreadBlake2b(): OffThreadBlake2b {
           return;
         }
         const n = Math.min(SLOT_BYTES - filled, chunk.length - at);
-        view.set(chunk.subarray(at, at + n), filled);
+        copyBytes(view, chunk.subarray(at, at + n), filled);
         filled += n;
         at += n;
         if (filled === SLOT_BYTES) announce();
@@ -290,7 +291,7 @@ export function createOffThreadObjectDigest(opened: { streamHeader: Uint8Array; 
       if (bytes.length > FRAME_SLOT_BYTES) throw new SafehouseError('INTERNAL', 'too many frames in one batch');
       const slot = pending.free.pop();
       if (slot === undefined) throw new SafehouseError('INTERNAL', 'frames() called without awaiting flowing()');
-      new Uint8Array(ring, slot * FRAME_SLOT_BYTES, bytes.length).set(bytes);
+      copyBytes(new Uint8Array(ring, slot * FRAME_SLOT_BYTES, bytes.length), bytes, 0);
       lane.post({ op: 'frames', id, slot, slotBytes: FRAME_SLOT_BYTES, length: bytes.length, after, frameBytes: FRAME_SIZE, abytes: ABYTES });
     },
     flowing() {

@@ -1,6 +1,7 @@
 import { SafehouseError } from '../../../shared/errors';
 import type { KeyClass } from './keys';
 import { FRAMES_PER_SLOT, FRAME_SLOT_BYTES, SLOTS, giveRing, openJob, takeRing, type Pending, type WorkerReply } from './crypto-worker';
+import { copyBytes } from './byte-copy';
 import { ABYTES, CHUNK_SIZE, MAX_META_BYTES, headerSkeleton } from './object-format';
 
 /** Plaintext bytes per ring slot: whole 64 KiB chunks, so every batch but the last is whole frames. */
@@ -123,7 +124,7 @@ export async function createOffThreadSealer(
         if (slot !== undefined && filled === SLOT_PLAIN_BYTES) send(false); // more data follows: not the last batch
         slot ??= await nextSlot();
         const n = Math.min(SLOT_PLAIN_BYTES - filled, chunk.length - at);
-        bytes.set(chunk.subarray(at, at + n), slot * FRAME_SLOT_BYTES + filled);
+        copyBytes(bytes, chunk.subarray(at, at + n), slot * FRAME_SLOT_BYTES + filled);
         filled += n;
         at += n;
       }
