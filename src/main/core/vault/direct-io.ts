@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { SafehouseError } from '../../../shared/errors';
+import { copyBytes } from './byte-copy';
 
 /**
  * Object files are written, and read back for verification, with O_DIRECT where the OS and the filesystem
@@ -68,7 +69,12 @@ export interface AppendFile {
   close(): Promise<void>;
 }
 
-/** Creates `file` (which must not exist) for sequential appends; see the module comment. */
+/**
+ * Creates `file` (which must not exist) for sequential appends; see the module comment. With direct I/O,
+ * appends fill one of two aligned buffers while the other is on its way to the disk: an O_DIRECT write
+ * returns only once the device has the data, and waiting for it stalled the whole clip's pipeline (the
+ * encryptor's ring, the pipe from ffmpeg) once per buffer.
+ */
 export async function createAppendFile(file: string, mode = 0o600): Promise<AppendFile> {
   const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC } = constants;
   const aligned = directWanted() ? takeAligned() : null;
@@ -76,10 +82,14 @@ export async function createAppendFile(file: string, mode = 0o600): Promise<Appe
   let direct = directHandle !== null;
   // A refused O_DIRECT open may still have created the file (Linux creates it before it checks the flag).
   let fh = directHandle ?? (await fs.open(file, O_WRONLY | O_CREAT | (aligned ? O_TRUNC : O_EXCL), mode));
-  const buffer = direct ? aligned : null;
   if (aligned && !direct) giveAligned(aligned);
+  const spare = direct ? takeAligned() : null;
+  const buffers = direct ? [aligned as Uint8Array, ...(spare ? [spare] : [])] : [];
+  let buffer: Uint8Array | undefined = buffers[0];
   let filled = 0; // bytes in `buffer` not yet written
   let position = 0; // file offset of buffer[0]
+  // The write in flight, if any: at most one, so the file is written in order and a fallback is simple.
+  let inFlight: Promise<void> = Promise.resolve();
   let closed = false;
 
   const leaveDirect = async (): Promise<void> => {
@@ -88,20 +98,32 @@ export async function createAppendFile(file: string, mode = 0o600): Promise<Appe
     fh = reopened;
     direct = false;
   };
-  const flush = async (final: boolean): Promise<void> => {
-    if (!buffer || filled === 0) return;
-    const length = final ? Math.ceil(filled / BLOCK) * BLOCK : filled; // not final: filled is the whole buffer
-    buffer.fill(0, filled, length);
+  /** Writes `length` bytes of `bytes` at `at`: `padded` of them (whole blocks) while direct. */
+  const writeOut = async (bytes: Uint8Array, length: number, padded: number, at: number): Promise<void> => {
     try {
-      if (direct) await writeAll(fh, buffer.subarray(0, length), position);
-      else await writeAll(fh, buffer.subarray(0, filled), position);
+      await writeAll(fh, bytes.subarray(0, direct ? padded : length), at);
     } catch (error) {
       if (!direct || !refused(error)) throw error;
       await leaveDirect();
-      await writeAll(fh, buffer.subarray(0, filled), position);
+      await writeAll(fh, bytes.subarray(0, length), at);
     }
-    position += filled;
+  };
+  /** Sends the buffer to the disk; returns once a buffer is free to fill (the write may still be running). */
+  const flush = async (): Promise<void> => {
+    if (!buffer || filled === 0) return;
+    const full = buffer;
+    const length = filled;
+    const padded = Math.ceil(length / BLOCK) * BLOCK; // only the last buffer of a file is not whole blocks
+    full.fill(0, length, padded);
+    const at = position;
+    position += length;
     filled = 0;
+    const previous = inFlight;
+    inFlight = previous.then(() => writeOut(full, length, padded, at));
+    inFlight.catch(() => undefined); // observed by the next flush, finish() or close()
+    if (buffers.length < 2) return inFlight;
+    await previous; // the other buffer's write is done: it can be filled again
+    buffer = buffers.find((candidate) => candidate !== full);
   };
 
   return {
@@ -110,27 +132,30 @@ export async function createAppendFile(file: string, mode = 0o600): Promise<Appe
     },
     async append(bytes) {
       if (!buffer || (!direct && filled === 0)) {
+        await inFlight;
         await writeAll(fh, bytes, position);
         position += bytes.length;
         return;
       }
       for (let at = 0; at < bytes.length; ) {
         const n = Math.min(bytes.length - at, buffer.length - filled);
-        buffer.set(bytes.subarray(at, at + n), filled);
+        copyBytes(buffer, bytes.subarray(at, at + n), filled); // from a crypto worker's ring
         filled += n;
         at += n;
-        if (filled === buffer.length) await flush(false);
+        if (filled === buffer.length) await flush();
       }
     },
     async finish() {
-      await flush(true);
+      await flush();
+      await inFlight;
       await fh.truncate(position); // drops the zero padding of the last block
       await fh.sync();
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (buffer) giveAligned(buffer);
+      await inFlight.catch(() => undefined); // the kernel may still be reading a buffer: not pooled before
+      for (const each of buffers) giveAligned(each);
       await fh.close();
     },
   };
@@ -146,18 +171,30 @@ export interface SequentialReader {
   close(): Promise<void>;
 }
 
-/** Opens `file` for a front-to-back read that bypasses the page cache where it can (verification reads). */
+interface Window {
+  buffer: Uint8Array;
+  start: number;
+  length: number;
+}
+
+/**
+ * Opens `file` for a front-to-back read that bypasses the page cache where it can (verification reads).
+ * Once the next read of the same length would run past the buffer, the window it needs is read ahead into
+ * a second buffer, so the disk works while the caller decrypts.
+ */
 export async function openSequentialReader(file: string): Promise<SequentialReader> {
   const aligned = directWanted() ? takeAligned() : null;
   const directHandle = aligned ? await openDirect(file, constants.O_RDONLY) : null;
   let direct = directHandle !== null;
   let fh = directHandle ?? (await fs.open(file, 'r'));
-  const buffer = aligned ?? new Uint8Array(DIRECT_BUFFER_BYTES);
-  let windowStart = 0;
-  let windowLength = 0;
+  const spare = aligned ? takeAligned() : null;
+  const pooled = [aligned, spare].filter((buffer): buffer is Uint8Array => buffer !== null);
+  const buffers = [aligned ?? new Uint8Array(DIRECT_BUFFER_BYTES), spare ?? new Uint8Array(DIRECT_BUFFER_BYTES)];
+  let current: Window = { buffer: buffers[0]!, start: 0, length: 0 };
+  let ahead: Promise<Window> | null = null; // the read-ahead, if one is running or waiting to be used
   let closed = false;
 
-  const fill = async (start: number): Promise<void> => {
+  const fill = async (buffer: Uint8Array, start: number): Promise<Window> => {
     let got = 0;
     while (got < buffer.length) {
       const { bytesRead } = await fh.read(buffer, got, buffer.length - got, start + got);
@@ -165,37 +202,50 @@ export async function openSequentialReader(file: string): Promise<SequentialRead
       got += bytesRead;
       if (direct && got % BLOCK !== 0) break; // a short aligned read is the end of the file
     }
-    windowStart = start;
-    windowLength = got;
+    return { buffer, start, length: got };
   };
+  const load = async (buffer: Uint8Array, position: number): Promise<Window> => {
+    try {
+      return await fill(buffer, direct ? position - (position % BLOCK) : position);
+    } catch (error) {
+      if (!direct || !refused(error)) throw error;
+      const reopened = await fs.open(file, 'r');
+      await fh.close();
+      fh = reopened;
+      direct = false;
+      return fill(buffer, position);
+    }
+  };
+  const holds = (window: Window, position: number, length: number): boolean =>
+    position >= window.start && position + length <= window.start + window.length;
 
   return {
     get direct() {
       return direct;
     },
     async read(length, position) {
-      if (length > buffer.length - BLOCK) throw new SafehouseError('INTERNAL', `a sequential read of ${length} bytes is larger than its buffer`);
-      const inWindow = position >= windowStart && position + length <= windowStart + windowLength;
-      if (!inWindow) {
-        const start = direct ? position - (position % BLOCK) : position;
-        try {
-          await fill(start);
-        } catch (error) {
-          if (!direct || !refused(error)) throw error;
-          const reopened = await fs.open(file, 'r');
-          await fh.close();
-          fh = reopened;
-          direct = false;
-          await fill(position);
-        }
+      if (length > DIRECT_BUFFER_BYTES - BLOCK) throw new SafehouseError('INTERNAL', `a sequential read of ${length} bytes is larger than its buffer`);
+      if (!holds(current, position, length)) {
+        const other = buffers.find((buffer) => buffer !== current.buffer)!;
+        const next = ahead ? await ahead.catch(() => null) : null; // a failed read-ahead is read again below
+        ahead = null;
+        current = next && holds(next, position, length) ? next : await load(other, position);
       }
-      const offset = position - windowStart;
-      return buffer.subarray(offset, Math.min(offset + length, windowLength));
+      const end = position + length;
+      const atEof = current.length < current.buffer.length;
+      if (!ahead && !atEof && !holds(current, end, length)) {
+        const buffer = buffers.find((candidate) => candidate !== current.buffer)!;
+        ahead = load(buffer, end);
+        ahead.catch(() => undefined); // observed by the read that needs it, or by close()
+      }
+      const offset = position - current.start;
+      return current.buffer.subarray(offset, Math.min(offset + length, current.length));
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (aligned) giveAligned(aligned);
+      await ahead?.catch(() => undefined); // the kernel may still be writing into the spare buffer
+      for (const buffer of pooled) giveAligned(buffer);
       await fh.close();
     },
   };
