@@ -48,9 +48,10 @@ function anchorOffset(needle: Buffer): number {
  * positions: a group containing letters uses the `i` flag, which folds a superset of what ASCII folding
  * does, and every proposed position is confirmed byte by byte against the ASCII-folded needles, so the
  * result is exactly the needles' occurrences. The search resumes one character after each proposal, so
- * overlapping and nested needles are all found. The last (longest needle − 1) characters of each chunk are
- * carried in front of the next, so a needle cut by a chunk boundary is whole in one searched text; a match
- * lying entirely inside the carry was already reported and is skipped. Memory: the carry and the needles.
+ * overlapping and nested needles are all found. The last (longest needle − 1) characters of the stream are
+ * kept, and the seam they make with the next chunk's first characters is searched for needles that cross
+ * the boundary; needles wholly inside a chunk are found in the chunk itself. Memory: the carry and the
+ * needles.
  */
 export class StreamingMatcher {
   private readonly folded: Uint8Array[];
@@ -79,31 +80,42 @@ export class StreamingMatcher {
   }
 
   push(chunk: Buffer): void {
-    const s = chunk.toString('latin1');
+    const text = chunk.toString('latin1');
     if (this.groups.length > 0 && this.matches.length < this.maxMatches) {
-      const hay = this.carry + s;
-      const base = this.pos - this.carry.length; // absolute offset of hay[0]
       const carried = this.carry.length;
       const found: ByteMatch[] = [];
-      for (const { pattern, members } of this.groups) {
-        pattern.lastIndex = 0;
-        for (let m = pattern.exec(hay); m !== null && found.length < this.maxMatches; m = pattern.exec(hay)) {
-          for (const idx of members) {
-            const needle = this.folded[idx] as Uint8Array;
-            // A needle starting before the carry lay wholly in the previous text and was reported then.
-            const at = m.index - this.anchors[idx]!;
-            if (at < 0 || at + needle.length <= carried || at + needle.length > hay.length) continue;
-            let equal = true;
-            for (let i = 0; i < needle.length && equal; i += 1) equal = (FOLD[hay.charCodeAt(at + i) & 0xff] as number) === needle[i];
-            if (equal) found.push({ needle: idx, offset: base + at });
-          }
-          pattern.lastIndex = m.index + 1;
-        }
+      // The chunk is searched as it is, and the seam (carry + the chunk's first characters) apart from it:
+      // a regex run on carry + chunk would first copy the whole concatenation into one flat string.
+      if (carried > 0) {
+        const seam = this.carry + text.slice(0, this.keep);
+        this.search(seam, this.pos - carried, found, (at, length) => at < carried && at + length > carried);
       }
+      this.search(text, this.pos, found, () => true);
       found.sort((x, y) => x.offset - y.offset || x.needle - y.needle);
       for (const match of found) if (this.matches.length < this.maxMatches) this.matches.push(match);
-      this.carry = this.keep > 0 ? hay.slice(-this.keep) : '';
+      this.carry = this.keep === 0 ? '' : text.length >= this.keep ? text.slice(-this.keep) : (this.carry + text).slice(-this.keep);
     }
-    this.pos += s.length;
+    this.pos += text.length;
+  }
+
+  /**
+   * Every needle wholly inside `text` (whose first character is at stream offset `base`) that `accept`s its
+   * start and length in `text`, appended to `found`.
+   */
+  private search(text: string, base: number, found: ByteMatch[], accept: (at: number, length: number) => boolean): void {
+    for (const { pattern, members } of this.groups) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m !== null && found.length < this.maxMatches; m = pattern.exec(text)) {
+        for (const idx of members) {
+          const needle = this.folded[idx] as Uint8Array;
+          const at = m.index - this.anchors[idx]!;
+          if (at < 0 || at + needle.length > text.length || !accept(at, needle.length)) continue;
+          let equal = true;
+          for (let i = 0; i < needle.length && equal; i += 1) equal = (FOLD[text.charCodeAt(at + i) & 0xff] as number) === needle[i];
+          if (equal) found.push({ needle: idx, offset: base + at });
+        }
+        pattern.lastIndex = m.index + 1;
+      }
+    }
   }
 }
