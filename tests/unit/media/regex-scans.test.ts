@@ -37,7 +37,7 @@ describe('regex-driven streaming scans', () => {
     const needles = [Buffer.from('LaTitude'), Buffer.from('51.5074'), Buffer.from([0, 0, 0, 0x33, 0, 0, 0, 1]), Buffer.from([0xb0, 0x41, 0x42]), Buffer.from('itu')];
     const alphabet = fc.constantFrom(...[0, 0x33, 0x31, 0x35, 0x2e, 0x30, 0x37, 0x34, 0x6c, 0x61, 0x54, 0x49, 0x74, 0x75, 0x64, 0x65, 0x01, 0xb0, 0x41, 0x42, 0xc0]);
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 400 }), fc.array(fc.nat(), { maxLength: 12 }), (bytes, cuts) => {
+      fc.property(fc.array(alphabet, { maxLength: 400, size: 'max' }), fc.array(fc.nat(), { maxLength: 12 }), (bytes, cuts) => {
         const hay = Uint8Array.from(bytes);
         const m = new StreamingMatcher(needles, 10_000);
         for (const part of chunked(hay, cuts)) m.push(part);
@@ -58,7 +58,7 @@ describe('regex-driven streaming scans', () => {
     // Pieces rather than single bytes, so decimals, runs that touch and near-misses are common.
     const piece = fc.constantFrom('1', '5', '0', '.', '+', '-', '12.34', '12.345', '+40.4168', '7.5', '3..14', 'A', '\x00', '\xff', ' ');
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
+      fc.property(fc.array(piece, { maxLength: 80, size: 'max' }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
         const hay = Uint8Array.from(Buffer.from(pieces.join(''), 'latin1'));
         const reported: Array<{ text: string; end: number }> = [];
         const finder = createRunFinder({ memberClass: String.raw`0-9+\-.`, decimals: 2, minRun: 6, maxRun: 4096, overlap: 64, onRun: (text, end) => reported.push({ text, end }) });
