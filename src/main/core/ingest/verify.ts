@@ -24,29 +24,18 @@ export async function verifyClip(
   const expected = JSON.parse(vault.openText(row.hashes_sealed)) as SourceHashes;
   context.advance(0, 'verify');
 
-  if (vault.info.canOpen.master) {
-    // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no
-    // plaintext back on this thread (vault.digestObject).
-    if (expected.storedXxh64 === undefined) return fail('it was recorded by an earlier version of Safehouse; offload the card again');
-    let storedDigest: string;
-    try {
-      storedDigest = await vault.digestObject(row.master_object_id);
-    } catch (error) {
-      return fail(`the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (storedDigest !== expected.storedXxh64) return fail('the vault copy does not match what was written');
-  } else {
-    // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
-    // digest from right after it was written. HQ checks the content itself on import.
-    const sealed = await hashFile(vault.objectFile(row.master_object_id)).catch(() => null);
-    if (!sealed || sealed.blake2b256 !== expected.sealedFileBlake2b256) return fail('the encrypted vault copy does not match what was written');
+  if (vault.info.canOpen.master && expected.storedXxh64 === undefined) {
+    return fail('it was recorded by an earlier version of Safehouse; offload the card again');
   }
-
-  let source;
-  try {
-    source = await rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify'));
-  } catch (error) {
-    return fail(`the card file could not be read again: ${error instanceof Error ? error.message : String(error)}`);
+  // The vault copy (read and decrypted on a crypto worker) and the card file (read here) at the same time:
+  // different disks and different threads.
+  const [storedProblem, source] = await Promise.all([
+    checkStored(row.master_object_id, expected),
+    rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify')).catch((error: unknown) => ({ error })),
+  ]);
+  if (storedProblem) return fail(storedProblem);
+  if ('error' in source) {
+    return fail(`the card file could not be read again: ${source.error instanceof Error ? source.error.message : String(source.error)}`);
   }
   // xxh64 only on this re-read: it guards against read errors, not an adversary (see rereadSourceXxh64).
   if (source.xxh64 !== expected.xxh64) {
@@ -55,6 +44,24 @@ export async function verifyClip(
   const status: ClipStatus = row.status === 'quarantined' ? 'quarantined' : 'verified';
   await setClipStatus(catalog, clipId, status, row.status === 'quarantined' ? row.reason : null, true);
   return { status, reason: status === 'quarantined' ? row.reason : null };
+
+  /** Why the vault copy does not check out, or null when it does. */
+  async function checkStored(objectId: string, recorded: SourceHashes): Promise<string | null> {
+    if (vault.info.canOpen.master) {
+      // Decrypted and hashed on the crypto worker: every frame authenticated, TAG_FINAL required, no
+      // plaintext back on this thread (vault.digestObject).
+      try {
+        const storedDigest = await vault.digestObject(objectId);
+        return storedDigest === recorded.storedXxh64 ? null : 'the vault copy does not match what was written';
+      } catch (error) {
+        return `the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
+    // digest from right after it was written. HQ checks the content itself on import.
+    const sealed = await hashFile(vault.objectFile(objectId)).catch(() => null);
+    return sealed && sealed.blake2b256 === recorded.sealedFileBlake2b256 ? null : 'the encrypted vault copy does not match what was written';
+  }
 
   async function fail(reason: string): Promise<{ status: ClipStatus; reason: string }> {
     await setClipStatus(catalog, clipId, 'failed', `verification failed: ${reason}`, false);
