@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -122,5 +122,37 @@ describe('sanitizeAv + prover on every AV fixture', () => {
       await expect(run.done).rejects.toMatchObject({ code: 'SANITIZE_FAILED' });
     }
     expect(extname('x.MP4')).toBe('.MP4');
+  });
+});
+
+describe('the prover probes the head while the rest streams', () => {
+  const HEAD = 16 * 1024;
+  const proveInPieces = async (bytes: Buffer) => {
+    const prover = createCleanlinessProver(tools, { needles: [], kind: 'video', headBytes: HEAD });
+    for (let at = 0; at < bytes.length; at += 4096) prover.push(bytes.subarray(at, at + 4096));
+    return prover.finish();
+  };
+
+  it('passes a clean output longer than the head', async () => {
+    const { bytes } = await sanitizeAndProve('DCIM/100CANON/MVI_0001.MP4');
+    expect(bytes.length).toBeGreaterThan(2 * HEAD);
+    expect(await proveInPieces(bytes)).toEqual({ clean: true, problems: [] });
+  });
+
+  it('fails a tagged output with a data stream whose head is complete long before the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sh-head-probe-'));
+    try {
+      // moov (tags, the GPS data track) first, as in a fragmented output
+      const tagged = join(dir, 'tagged.mp4');
+      const remux = spawnSync(tools.ffmpeg, ['-v', 'error', '-i', join(card.root, 'DCIM/100GOPRO/GX010001.MP4'), '-map', '0', '-c', 'copy', '-movflags', '+faststart', tagged]);
+      expect(remux.status, remux.stderr.toString()).toBe(0);
+      const bytes = readFileSync(tagged);
+      expect(bytes.length).toBeGreaterThan(2 * HEAD);
+      const proof = await proveInPieces(bytes);
+      expect(proof.clean).toBe(false);
+      expect(proof.problems.join('\n')).toMatch(/stream 1 is data|carries the tag/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

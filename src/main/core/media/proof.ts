@@ -88,6 +88,11 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
       if (run.length >= 8 && numericHits.length < 10 && (looksLikeCoordinate(run.slice(0, 64)) || looksLikeCoordinate(run))) numericHits.push(`byte ${end}`);
     },
   });
+  // ffprobe of the head, started as soon as the head is complete (or at finish for a shorter output), so
+  // its process runs while the rest of the clip is still being sealed. Resolves null if ffprobe fails.
+  let headProbe: Promise<ProbeResult | null> | undefined;
+  const probeHead = (): Promise<ProbeResult | null> =>
+    (headProbe ??= probeStream(tools, Buffer.concat(head)).catch(() => null));
   return {
     push(chunk: Buffer) {
       matcher.push(chunk);
@@ -97,6 +102,7 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
         const part = chunk.subarray(0, Math.min(chunk.length, headLimit - headLen));
         head.push(Buffer.from(part)); // copy: the caller may reuse its buffer
         headLen += part.length;
+        if (headLen === headLimit && opts.kind !== 'still') probeHead(); // while the rest streams past
       }
     },
     async finish() {
@@ -109,9 +115,9 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
         else problems.push(`a location marker is present at byte ${m.offset}`);
       }
       for (const where of numericHits) problems.push(`a coordinate-like number is present near ${where}`);
-      const bytes = Buffer.concat(head);
       if (total === 0) problems.push('the output is empty');
       else if (opts.kind === 'still') {
+        const bytes = Buffer.concat(head);
         const meta = (await exifr.parse(bytes, EXIFR_ALL).catch(() => undefined)) as Record<string, unknown> | undefined;
         // exifr files PNG text chunks under "ihdr" next to the header's own numeric fields.
         for (const [segment, fields] of Object.entries(meta ?? {})) {
@@ -124,11 +130,9 @@ export function createCleanlinessProver(tools: MediaTools, opts: ProverOptions):
           problems.push('the image structure could not be verified');
         }
       } else {
-        try {
-          checkProbe(await probeStream(tools, bytes), problems);
-        } catch {
-          problems.push('the output could not be read back as audio/video');
-        }
+        const probe = await probeHead();
+        if (probe) checkProbe(probe, problems);
+        else problems.push('the output could not be read back as audio/video');
       }
       return { clean: problems.length === 0, problems };
     },
