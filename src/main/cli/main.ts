@@ -7,10 +7,19 @@ import { runCli } from './run';
 const packageJson = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
 const version = packageJson.version;
 
+// A reader that goes away (`safehouse ingest … --json | head`, a closed terminal) must not kill an offload
+// half-way: once standard output fails, output is dropped and the command runs to its end, its exit code
+// still saying how it went.
+let stdoutOpen = true;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (stdoutOpen && error.code !== 'EPIPE') process.stderr.write(`safehouse: standard output failed (${error.code ?? error.message}); going on without it\n`);
+  stdoutOpen = false;
+});
+
 runCli(
   process.argv.slice(2),
   {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => void (stdoutOpen && process.stdout.write(text)),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     promptSecret: process.stdin.isTTY ? promptSecretFromTty : undefined,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCard } from '../media/card-fixture';
-import { cli } from './cli-harness';
+import { cli, spawnCli } from './cli-harness';
 
 /** The crew's and editor's commands end to end: ingest (with proxies), clips, export master, export proxies. */
 describe('safehouse ingest, clips and exports', () => {
@@ -84,4 +84,29 @@ describe('safehouse ingest, clips and exports', () => {
     expect(manifest).not.toContain('IMG_0001');
     expect(manifest).not.toContain('C0001.MP4');
   }, 180_000);
+});
+
+describe('safehouse ingest whose output reader goes away', () => {
+  it('finishes the offload when its standard output is closed half-way', async () => {
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-cli-epipe-'));
+    try {
+      const env = { SH_PASS: 'correct horse battery staple' };
+      const auth = ['--vault', path.join(base, 'vault'), '--passphrase-env', 'SH_PASS'];
+      const card = path.join(base, 'CARD');
+      await fs.cp(getCard().root, card, { recursive: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file) });
+      expect((await cli(['init', ...auth], env)).code).toBe(0);
+      // `safehouse ingest … --json | head -1`: the reader closes the pipe after the first line
+      const child = spawnCli(['ingest', card, ...auth, '--json', '--no-proxies'], env);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).not.toMatch(/EPIPE|Unhandled|throw/);
+      expect(code).toBe(0);
+      const clips = JSON.parse((await cli(['clips', ...auth, '--json'], env)).stdout) as Array<{ status: string }>;
+      expect(clips.map((clip) => clip.status)).toEqual(['verified']);
+    } finally {
+      await fs.rm(base, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
