@@ -38,7 +38,7 @@ describe('native secretstream against libsodium', () => {
     });
   });
 
-  it('frames pushed by libsodium open natively, and a push with the same state gives identical bytes', () => {
+  it('frames pushed by libsodium open natively, and a push (whole or in parts) with the same state gives identical bytes', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 70_000 }), fc.constantFrom(0, 1, 2, 3)), { minLength: 1, maxLength: 6 }), (plan) => {
         const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
@@ -46,10 +46,12 @@ describe('native secretstream against libsodium', () => {
         const push = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
         const pull = secretstream.initPull(push.header, key);
         const mirror = secretstream.initPull(push.header, key); // a pushing state with libsodium's header
+        const inParts = secretstream.initPull(push.header, key); // the same, through pushParts
         plan.forEach(([size, tag], i) => {
           const message = bytes(size, i + 3);
           const frame = sodium.crypto_secretstream_xchacha20poly1305_push(push.state, message, ad, tag);
           expect(Buffer.from(secretstream.push(mirror, message, ad, tag)).equals(Buffer.from(frame))).toBe(true);
+          expect(Buffer.concat(secretstream.pushParts(inParts, message, ad, tag)).equals(Buffer.from(frame))).toBe(true);
           const opened = secretstream.pull(pull, frame, ad);
           expect(opened?.tag).toBe(tag);
           expect(opened?.message.equals(Buffer.from(message))).toBe(true);

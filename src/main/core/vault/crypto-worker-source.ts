@@ -168,12 +168,16 @@ const handle = (m) => {
       const sealed = [];
       for (let f = 0; f < count; f++) {
         const chunk = view.subarray(f * m.chunkBytes, Math.min(m.length, (f + 1) * m.chunkBytes));
-        sealed.push(secretstream.push(s.stream, chunk, s.mac, m.final && f === count - 1 ? TAG_FINAL : TAG_MESSAGE));
+        sealed.push(secretstream.pushParts(s.stream, chunk, s.mac, m.final && f === count - 1 ? TAG_FINAL : TAG_MESSAGE));
       }
+      // Copied back only once all are sealed: frames are longer than their chunks, so each would run into
+      // the next chunk's plaintext; together they cover every plaintext byte.
       let out = 0;
-      for (const frame of sealed) {
-        copyBytes(view, frame, out); // frames are longer than their chunks: together they cover every plaintext byte
-        out += frame.length;
+      for (const parts of sealed) {
+        for (const part of parts) {
+          copyBytes(view, part, out);
+          out += part.length;
+        }
       }
       let digest;
       if (m.final) {

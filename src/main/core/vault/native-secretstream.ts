@@ -82,7 +82,8 @@ export function defineSecretstream(crypto: typeof nodeCrypto, sodium: Secretstre
       next.fill(0);
     }
   };
-  const nativePush = (address: number, message: Uint8Array, ad: Uint8Array, tag: number): Buffer => {
+  /** One frame's three parts: the encrypted tag byte, the ciphertext and the MAC. */
+  const nativeParts = (address: number, message: Uint8Array, ad: Uint8Array, tag: number): [Uint8Array, Buffer, Buffer] => {
     const state = load(address);
     const cipher = crypto.createCipheriv('chacha20-poly1305', state.key, state.nonce, { authTagLength: MAC_BYTES });
     cipher.setAAD(ad, { plaintextLength: 64 + message.length });
@@ -92,14 +93,11 @@ export function defineSecretstream(crypto: typeof nodeCrypto, sodium: Secretstre
     const ciphertext = cipher.update(message);
     cipher.final();
     const mac = cipher.getAuthTag();
-    const frame = Buffer.allocUnsafe(message.length + ABYTES);
-    frame[0] = encryptedTag;
-    ciphertext.copy(frame, 1);
-    mac.copy(frame, 1 + message.length);
     advance(state, mac, tag);
     storeAndWipe(address, state);
-    return frame;
+    return [Uint8Array.of(encryptedTag), ciphertext, mac];
   };
+  const nativePush = (address: number, message: Uint8Array, ad: Uint8Array, tag: number): Buffer => Buffer.concat(nativeParts(address, message, ad, tag));
 
   const nativePull = (address: number, frame: Uint8Array, ad: Uint8Array): { message: Buffer; tag: number } | null => {
     const length = frame.length - ABYTES;
@@ -181,6 +179,15 @@ export function defineSecretstream(crypto: typeof nodeCrypto, sodium: Secretstre
     push(address: number, message: Uint8Array, ad: Uint8Array, tag: number): Buffer {
       if (goesNative(message.length)) return nativePush(address, message, ad, tag);
       return Buffer.from(sodium.crypto_secretstream_xchacha20poly1305_push(address, message, ad, tag));
+    },
+
+    /**
+     * The same frame as push(), as pieces to be laid end to end (encrypted tag, ciphertext, MAC on the
+     * native path): the caller copies them where the frame goes instead of through a frame-sized buffer.
+     */
+    pushParts(address: number, message: Uint8Array, ad: Uint8Array, tag: number): Uint8Array[] {
+      if (goesNative(message.length)) return nativeParts(address, message, ad, tag);
+      return [sodium.crypto_secretstream_xchacha20poly1305_push(address, message, ad, tag)];
     },
 
     /** Authenticates and decrypts one frame; null if it fails, with the state unchanged (as in libsodium). */
