@@ -15,7 +15,7 @@ import { createProgressTracker } from './progress';
 export interface OffloadOptions {
   label?: string;
   onProgress?: (progress: IngestProgress) => void;
-  /** Files processed at once; defaults to the core count (each runs its own ffmpeg). */
+  /** Large files processed at once; defaults to the core count (each runs its own ffmpeg). Small files have one more lane. */
   concurrency?: number;
 }
 
@@ -25,10 +25,10 @@ export type OffloadSummary = OffloadResult;
 const SMALL_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * The crew's main job: a whole card into the vault. Files run in parallel up to the core count; one bad
- * file gets its own clear result and the rest go on. Before starting, what a crash may have left is
- * cleaned up (partial staging files, objects renamed into place but never recorded), under a lock so no
- * other process is writing at the time. Verified clips from an earlier run are skipped.
+ * The crew's main job: a whole card into the vault. Files run in parallel, one per core plus a lane for small
+ * files; one bad file gets its own clear result and the rest go on. Before starting, what a crash may have
+ * left is cleaned up (partial staging files, objects renamed into place but never recorded), under a lock
+ * so no other process is writing at the time. Verified clips from an earlier run are skipped.
  */
 export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root: string, options: OffloadOptions = {}): Promise<OffloadSummary> {
   const scan = await scanCard(root);
