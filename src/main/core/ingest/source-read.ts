@@ -45,8 +45,9 @@ export async function readSource(
  * The verification re-read of a source (step 7): xxh64 only. That re-read guards against read errors (a
  * flaky card or reader returning different bytes the second time), not against an adversary: the bytes
  * that matter were already hashed with BLAKE2b-256 on the first read, and what went into the vault is
- * verified on its own (decrypted, every frame authenticated, its xxh64 compared). A read error that keeps the 64-bit xxh64 is not a realistic event, and
- * skipping BLAKE2b here saves a third of the verification's CPU.
+ * verified on its own (decrypted, every frame authenticated, its xxh64 compared). A read error that keeps
+ * the 64-bit xxh64 is not a realistic event, and skipping BLAKE2b here saves a third of the verification's
+ * CPU.
  */
 export async function rereadSourceXxh64(absPath: string, onBytes?: (bytes: number) => void): Promise<{ xxh64: string; size: number }> {
   await initHashing();

@@ -5,6 +5,8 @@ import type { ClipIngestContext } from './ingest-clip';
 import { hashFile } from './hashing';
 import { rereadSourceXxh64 } from './source-read';
 
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * Step 7: re-read and decrypt the vault object and compare it with what was written; re-read the source
  * and compare with the first read. Only then does the clip count as verified, and only a card whose every
@@ -29,18 +31,9 @@ export async function verifyClip(
   }
   // The vault copy (read and decrypted on a crypto worker) and the card file (read here) at the same time:
   // different disks and different threads.
-  const [storedProblem, source] = await Promise.all([
-    checkStored(row.master_object_id, expected),
-    rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify')).catch((error: unknown) => ({ error })),
-  ]);
-  if (storedProblem) return fail(storedProblem);
-  if ('error' in source) {
-    return fail(`the card file could not be read again: ${source.error instanceof Error ? source.error.message : String(source.error)}`);
-  }
-  // xxh64 only on this re-read: it guards against read errors, not an adversary (see rereadSourceXxh64).
-  if (source.xxh64 !== expected.xxh64) {
-    return fail('the card file changed between the two reads (bad card or reader?); offload it again');
-  }
+  const [storedProblem, sourceProblem] = await Promise.all([checkStored(row.master_object_id, expected), checkSource(expected)]);
+  const problem = storedProblem ?? sourceProblem;
+  if (problem) return fail(problem);
   const status: ClipStatus = row.status === 'quarantined' ? 'quarantined' : 'verified';
   await setClipStatus(catalog, clipId, status, row.status === 'quarantined' ? row.reason : null, true);
   return { status, reason: status === 'quarantined' ? row.reason : null };
@@ -54,13 +47,24 @@ export async function verifyClip(
         const storedDigest = await vault.digestObject(objectId);
         return storedDigest === recorded.storedXxh64 ? null : 'the vault copy does not match what was written';
       } catch (error) {
-        return `the vault copy could not be read back: ${error instanceof Error ? error.message : String(error)}`;
+        return `the vault copy could not be read back: ${messageOf(error)}`;
       }
     }
     // A field vault cannot open masters sealed to HQ: the encrypted file is re-read and compared with its
     // digest from right after it was written. HQ checks the content itself on import.
     const sealed = await hashFile(vault.objectFile(objectId)).catch(() => null);
     return sealed && sealed.blake2b256 === recorded.sealedFileBlake2b256 ? null : 'the encrypted vault copy does not match what was written';
+  }
+
+  /** Why the card file does not read back as it did the first time, or null when it does. */
+  async function checkSource(recorded: SourceHashes): Promise<string | null> {
+    try {
+      const source = await rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify'));
+      // xxh64 only on this re-read: it guards against read errors, not an adversary (see rereadSourceXxh64).
+      return source.xxh64 === recorded.xxh64 ? null : 'the card file changed between the two reads (bad card or reader?); offload it again';
+    } catch (error) {
+      return `the card file could not be read again: ${messageOf(error)}`;
+    }
   }
 
   async function fail(reason: string): Promise<{ status: ClipStatus; reason: string }> {
