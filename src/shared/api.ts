@@ -24,6 +24,10 @@ import type {
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  DeviceStatus,
+  SyncProgress,
+  SyncPullResult,
+  SyncPushResult,
 } from './model';
 import type { Result } from './errors';
 
@@ -51,6 +55,16 @@ const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
 const unit = z.number().finite().min(0).max(1);
 const timeRangeInput = z.object({ from: seconds, to: seconds }).strict().refine((r) => r.to > r.from, 'to must be after from');
 const regionKeyframeInput = z.object({ t: seconds, x: unit, y: unit, w: unit.positive(), h: unit.positive() }).strict();
+
+const remoteInput = z
+  .string()
+  .min(6)
+  .max(2048)
+  .refine((value) => (value.startsWith('s3://') || value.startsWith('file:///')) && !value.includes('\0'), 'remote must be s3://BUCKET/PREFIX or file:///path');
+const endpointInput = z
+  .string()
+  .max(2048)
+  .refine((value) => /^https?:\/\/[^\s/?#@]+(\/[^\s]*)?$/.test(value), 'endpoint must be an http(s) URL without credentials');
 
 interface CallSpec<Input extends z.ZodType, Output> {
   input: Input;
@@ -192,6 +206,20 @@ export const calls = {
     z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
   ),
   'export.list': call<ExportRecord[]>()(noInput),
+  // field → HQ sync: s3://BUCKET/PREFIX (endpoint for a self-hosted store) or file:///path (a removable drive)
+  'sync.push': call<SyncPushResult>()(z.object({ remote: remoteInput, endpoint: endpointInput.optional() }).strict()),
+  'sync.pull': call<SyncPullResult>()(
+    z
+      .object({
+        remote: remoteInput,
+        endpoint: endpointInput.optional(),
+        // 'wait': build the new clips' proxies before answering (the CLI); 'background': queue them (the window).
+        proxies: z.enum(['wait', 'background', 'none']).optional(),
+      })
+      .strict(),
+  ),
+  'devices.enroll': call<{ id: string; fingerprintWords: string; alreadyEnrolled: boolean }>()(z.object({ card: z.string().min(1).max(16_384) }).strict()),
+  'devices.list': call<DeviceStatus[]>()(z.object({ remote: remoteInput.optional(), endpoint: endpointInput.optional() }).strict()),
 } as const;
 
 export const events = {
@@ -199,6 +227,7 @@ export const events = {
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,
+  'sync.progress': {} as SyncProgress,
 } as const;
 
 export type Calls = typeof calls;

@@ -30,6 +30,8 @@ export const errorMessages = {
   PROXY_FAILED: 'Making the anonymised proxy failed; nothing was stored. The master is unchanged; try again, and report it if it keeps failing.',
   FONT_MISSING: 'The font for the proxy burn-in was not found. Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) or point SAFEHOUSE_PROXY_FONT at a .ttf file.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
+  SYNC_REFUSED: 'Something in the sync remote failed its checks (a forged, altered or reordered record or object, or an unknown device). Nothing from this pull was imported.',
+  REMOTE_FAILED: 'The sync remote could not be reached or refused the request. Check the address, the credentials and the connection, then run the same command again: what was sent is kept.',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

@@ -371,3 +371,61 @@ export interface ClipReport {
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
 }
+
+// --- Field → HQ sync (issue 13) ---
+
+/** Progress of a push or pull: bytes and objects moved, rate and time left. */
+export interface SyncProgress {
+  direction: 'push' | 'pull';
+  phase: 'preparing' | 'objects' | 'verifying' | 'merging' | 'done';
+  bytesDone: number;
+  bytesTotal: number;
+  objectsDone: number;
+  objectsTotal: number;
+  mbPerSecond: number | null;
+  etaSeconds: number | null;
+}
+
+export interface SyncPushResult {
+  /** This field device's id (a hash of its signing key; the name its records have on the remote). */
+  device: string;
+  remote: string;
+  /** Sequence number of the record this push made, or null when nothing had changed since the last one. */
+  newRecord: number | null;
+  records: { total: number; sent: number };
+  objects: { total: number; sent: number; alreadyThere: number };
+  bytesSent: number;
+  seconds: number;
+}
+
+export interface SyncPullResult {
+  remote: string;
+  records: number;
+  devices: { device: string; records: number }[];
+  clipsAdded: number;
+  /** Clips whose original HQ already held (from another card or device): listed on the new card too. */
+  clipsMerged: number;
+  objects: number;
+  auditEntries: number;
+  bytesReceived: number;
+  seconds: number;
+  /** Clips whose proxies were queued (or built, when asked to wait). */
+  proxiesQueued: number;
+}
+
+export interface DeviceStatus {
+  id: string;
+  /** True for the field vault's own entry (a field vault lists itself). */
+  self: boolean;
+  fingerprintWords: string | null;
+  enrolledAt: string | null;
+  /** When the newest record HQ pulled (or, in the field, the newest record made) was made. */
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  /** Records pulled from this device (HQ) or made by it (field). */
+  records: number;
+  /** HQ: the device's imported audit entries, re-verified against its key. */
+  audit: { entries: number; intact: boolean } | null;
+  /** With a remote: records (and their object bytes, in the field) not yet pulled / not yet pushed. */
+  pending: { records: number; bytes: number } | null;
+}

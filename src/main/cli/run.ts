@@ -7,9 +7,10 @@ import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
+import { syncCommands } from './sync-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...syncCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

@@ -18,6 +18,7 @@ import { subjectHandlers } from './subjects/handlers';
 import { appendAudit } from './audit/audit-log';
 import { proxyHandlers } from './proxies/handlers';
 import { proxyQueue } from './proxies/proxy-queue';
+import { syncHandlers } from './sync/handlers';
 
 export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
@@ -44,7 +45,7 @@ export interface Safehouse {
 }
 
 /** Each capability folder contributes the handlers for its calls. */
-const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers];
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers, syncHandlers];
 
 function mergeHandlers(maps: HandlerMap[]): Handlers {
   const merged: HandlerMap = {};

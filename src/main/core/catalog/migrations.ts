@@ -190,6 +190,82 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'sync devices and imports',
+    // Field → HQ sync (src/main/core/sync). Field side: the signed records already made (the outbox, so a
+    // killed push re-sends the same bytes), which catalog rows went into a record (by a digest of the row, so a
+    // changed row goes again), the BLAKE2b of each object file (computed once), and open multipart uploads
+    // (so a dropped connection continues a large object instead of restarting it). HQ side: enrolled devices
+    // with the head of their record chain, which remote row became which local row (a second pull adds
+    // nothing), the field devices' own audit entries (append-only, verified on import), and clip_cards: the
+    // same original found on two cards is one clip listed on both.
+    up: `
+      CREATE TABLE clip_cards (
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        PRIMARY KEY (clip_id, card_id)
+      ) STRICT;
+      CREATE INDEX clip_cards_by_card ON clip_cards(card_id);
+      CREATE TABLE sync_outbox (
+        seq INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        object_ids_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE sync_sent (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (tbl, row_id)
+      ) STRICT;
+      CREATE TABLE sync_object_hashes (
+        object_id TEXT PRIMARY KEY,
+        blake2b TEXT NOT NULL,
+        size INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE sync_uploads (
+        target TEXT PRIMARY KEY,
+        upload_id TEXT NOT NULL,
+        parts_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE sync_devices (
+        id TEXT PRIMARY KEY,
+        signing_key TEXT NOT NULL UNIQUE,
+        fingerprint TEXT NOT NULL,
+        vault_id TEXT,
+        enrolled_at TEXT NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_hash TEXT,
+        last_push_at TEXT,
+        last_pull_at TEXT
+      ) STRICT;
+      CREATE TABLE sync_imports (
+        device_id TEXT NOT NULL REFERENCES sync_devices(id),
+        tbl TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (device_id, tbl, remote_id)
+      ) STRICT;
+      CREATE TABLE device_audit (
+        device_id TEXT NOT NULL REFERENCES sync_devices(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        sig TEXT NOT NULL,
+        PRIMARY KEY (device_id, seq)
+      ) STRICT;
+      CREATE TRIGGER device_audit_append_only_update BEFORE UPDATE ON device_audit
+        BEGIN SELECT RAISE(ABORT, 'device audit log is append-only'); END;
+      CREATE TRIGGER device_audit_append_only_delete BEFORE DELETE ON device_audit
+        BEGIN SELECT RAISE(ABORT, 'device audit log is append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -57,8 +57,12 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT * FROM cards ORDER BY created_at');
   // A clip counts towards "safe to wipe" once its vault object was read back and matched: verified clips
   // and quarantined originals alike (both are safely kept).
+  // A clip pulled from two cards (the same original, see sync/hq-merge.ts) counts on both (clip_cards).
   const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
-    'SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM clips GROUP BY card_id',
+    `SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM (
+       SELECT card_id, verified_at FROM clips
+       UNION ALL SELECT cc.card_id, c.verified_at FROM clip_cards cc JOIN clips c ON c.id = cc.clip_id
+     ) GROUP BY card_id`,
   );
   return cards.map((card) => {
     const count = counts.find((entry) => entry.card_id === card.id);
@@ -118,8 +122,8 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
   inList('status', query.statuses);
   inList('kind', query.kinds);
   if (query.cardId) {
-    where.push('card_id = ?');
-    params.push(query.cardId);
+    where.push('(card_id = ? OR id IN (SELECT clip_id FROM clip_cards WHERE card_id = ?))');
+    params.push(query.cardId, query.cardId);
   }
   if (query.subjectId) {
     where.push('id IN (SELECT clip_id FROM appearances WHERE subject_id = ?)');

@@ -52,6 +52,11 @@ export interface UnlockedVault {
    * readObject, decrypted and checksummed off the main thread; for verification. Throws INTEGRITY on damage.
    */
   digestObject(id: string): Promise<string>;
+  /**
+   * The same check as digestObject for an object file that is not in this vault yet: `root/objects/xx/id`
+   * (sync stages pulled objects there and renames them in only once they pass).
+   */
+  digestObjectAt(root: string, id: string): Promise<string>;
   /** Where an object's (encrypted) file is, for checks of the file itself; throws OBJECT_NOT_FOUND on a bad id. */
   objectFile(id: string): string;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
@@ -246,6 +251,10 @@ export class VaultSession implements UnlockedVault {
 
   digestObject(id: string): Promise<string> {
     return this.store.digestContent(id, (cls) => this.keyPairFor(cls));
+  }
+
+  digestObjectAt(root: string, id: string): Promise<string> {
+    return new ObjectStore(root, () => this.guard()).digestContent(id, (cls) => this.keyPairFor(cls));
   }
 
   objectFile(id: string): string {
