@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createS3Carrier } from '../../src/main/core/sync/s3-carrier';
+import { DEFAULT_PART_BYTES, createS3Carrier } from '../../src/main/core/sync/s3-carrier';
+import { makeNextRecord } from '../../src/main/core/sync/field-records';
 import { enrollDevice } from '../../src/main/core/sync/devices';
 import { pullVault } from '../../src/main/core/sync/pull';
 import { pushVault } from '../../src/main/core/sync/push';
@@ -96,12 +97,39 @@ export async function run(report: (line: string) => void): Promise<void> {
       }
     });
     line('baseline PutObject (same files)', put);
+    // A second baseline: the same files as bare multipart uploads (same part size, no hash, no MD5, no
+    // check), to show what the emulator's multipart completion costs by itself (s3rver rewrites every part
+    // into the final object; AWS and MinIO complete an upload without copying it).
+    const multipart = await measure(async () => {
+      for (const [i, file] of files.entries()) {
+        const { size } = await fs.stat(file);
+        const key = `baseline-mp/${i}`;
+        const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'bench', Key: key }));
+        const parts: { PartNumber: number; ETag: string }[] = [];
+        const handle = await fs.open(file, 'r');
+        for (let at = 0, n = 1; at < size; at += DEFAULT_PART_BYTES, n += 1) {
+          const body = Buffer.allocUnsafe(Math.min(DEFAULT_PART_BYTES, size - at));
+          await handle.read(body, 0, body.length, at);
+          const sent = await client.send(new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId, PartNumber: n, Body: body, ContentLength: body.length }));
+          parts.push({ PartNumber: n, ETag: sent.ETag! });
+        }
+        await handle.close();
+        await client.send(new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+      }
+    });
+    line('baseline multipart (bare)', multipart, put);
     const carrier = createS3Carrier({ bucket: 'bench', prefix: 'sync/', label: 's3://bench/sync/', endpoint: emulator.endpoint });
-    const push = await measure(async () => {
+    const record = await measure(async () => {
+      if ((await makeNextRecord(field)) !== 1) throw new Error('no record made');
+    });
+    line('  of which: record (BLAKE2b of files)', record);
+    const upload = await measure(async () => {
       const result = await pushVault(field, carrier);
       if (result.objects.sent !== files.length) throw new Error(`push sent ${result.objects.sent} objects`);
     });
-    line('sync push (hash, parts, MD5, verify)', push, put);
+    line('  of which: upload (parts, MD5, check)', upload, multipart);
+    const push = { seconds: record.seconds + upload.seconds, cpu: record.cpu + upload.cpu, peakRssMb: Math.max(record.peakRssMb, upload.peakRssMb) };
+    line('sync push (record + upload)', push, put);
     const again = await measure(async () => {
       const result = await pushVault(field, carrier);
       if (result.objects.sent !== 0) throw new Error('second push re-sent objects');

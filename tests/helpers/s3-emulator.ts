@@ -41,8 +41,8 @@ export async function startS3(buckets: string[]): Promise<S3Emulator> {
 
 /**
  * A cable between the client and the emulator: forwards TCP both ways, counts the bytes the client sent,
- * and can be cut — after `cutAfter` client bytes every connection is destroyed and new ones are refused,
- * the way a dropped network looks to a push.
+ * and after `cutAfter` client bytes either is cut (every connection destroyed, new ones refused: a dropped
+ * network) or, with `stall`, simply stops forwarding (a hung link; the test then kills the client).
  */
 export interface Cable {
   endpoint: string;
@@ -50,13 +50,13 @@ export interface Cable {
   stop(): Promise<void>;
 }
 
-export async function startCable(targetPort: number, cutAfter = Infinity): Promise<Cable> {
+export async function startCable(targetPort: number, cutAfter = Infinity, mode: 'cut' | 'stall' = 'cut'): Promise<Cable> {
   let sent = 0;
   let cut = false;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (cut) {
-      client.destroy();
+      if (mode === 'cut') client.destroy();
       return;
     }
     const upstream = net.connect(targetPort, '127.0.0.1');
@@ -68,7 +68,7 @@ export async function startCable(targetPort: number, cutAfter = Infinity): Promi
       upstream.write(chunk);
       if (sent >= cutAfter) {
         cut = true;
-        for (const socket of sockets) socket.destroy();
+        if (mode === 'cut') for (const socket of sockets) socket.destroy();
       }
     });
     upstream.on('data', (chunk: Buffer) => void (!cut && client.write(chunk)));
