@@ -109,6 +109,17 @@ describe('field to HQ through a bucket and a drive', () => {
     expect(pushed.code, pushed.stdout + pushed.stderr).toBe(0);
     expect(summaryOf(pushed.stdout)).toMatchObject({ records: { total: 1, sent: 1 }, objects: { sent: 4 } });
     expect((await fs.readdir(path.join(drive, 'objects'))).every((name) => /^[0-9a-f]{64}$/.test(name))).toBe(true);
+
+    // Not one byte in the bucket's store (objects, records and the emulator's own metadata files) or on the
+    // drive holds a label, a file name, a folder, a pseudonym or a real name typed or found in the field.
+    const markers = ['Card A', 'Card B', 'IMG_0001', 'C0001', 'GX010001', 'DCIM', 'M4ROOT', 'The fixer', 'Nobody Real'];
+    const walk = async (dir: string): Promise<string[]> =>
+      (await fs.readdir(dir, { withFileTypes: true, recursive: true })).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    for (const file of [...(await walk(s3.dir)), ...(await walk(drive))]) {
+      const bytes = await fs.readFile(file);
+      for (const marker of markers) expect(bytes.includes(Buffer.from(marker)), `${marker} in ${file}`).toBe(false);
+      expect(file).not.toMatch(/IMG|C0001|GX01|Card/);
+    }
   });
 
   it('pulls both at HQ: checked, merged without duplicates, proxies made, and a second pull adds nothing', async () => {

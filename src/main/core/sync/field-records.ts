@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { SafehouseError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import type { CatalogTx } from '../catalog';
 import { loadSodium } from '../vault/sodium';
@@ -95,7 +96,9 @@ async function objectEntries(tx: CatalogTx, vault: UnlockedVault, ids: string[])
     let hashed = await tx.get<{ blake2b: string; size: number }>('SELECT blake2b, size FROM sync_object_hashes WHERE object_id = ?', [objectId]);
     if (!hashed) {
       const file = vault.objectFile(objectId);
-      await fs.access(file);
+      await fs.access(file).catch(() => {
+        throw new SafehouseError('OBJECT_NOT_FOUND', `Object ${objectId}, which the catalog lists, is missing from this vault, so it cannot be pushed. Run a verification and restore the vault from a backup.`);
+      });
       hashed = await blake2bFile(file);
       await tx.run('INSERT INTO sync_object_hashes (object_id, blake2b, size) VALUES (?, ?, ?)', [objectId, hashed.blake2b, hashed.size]);
     }

@@ -126,8 +126,7 @@ export async function pullVault(vault: UnlockedVault, carrier: Carrier, onProgre
   const stagingRoot = path.join(vault.info.dir, 'staging', 'sync');
   const stagedFile = (id: string) => path.join(stagingRoot, 'objects', id.slice(0, 2), id);
   const available = new Set(present);
-  for (const object of wanted.values()) {
-    await stageObject(carrier, object, stagedFile(object.id), progress);
+  const verify = async (object: PayloadObject): Promise<void> => {
     try {
       // Decrypt and authenticate every frame with HQ's keys: a signed record cannot smuggle in an object
       // HQ cannot open, and the header must carry the id the record gives it.
@@ -139,7 +138,17 @@ export async function pullVault(vault: UnlockedVault, carrier: Carrier, onProgre
     }
     available.add(object.id);
     progress.object('verifying');
+  };
+  // Each object is verified (on a crypto worker) while the next one downloads; the first failure stops both.
+  let failure: unknown = null;
+  let verifying: Promise<void> = Promise.resolve();
+  for (const object of wanted.values()) {
+    if (failure) break;
+    await stageObject(carrier, object, stagedFile(object.id), progress);
+    verifying = verifying.then(() => (failure ? undefined : verify(object))).catch((error: unknown) => void (failure ??= error));
   }
+  await verifying;
+  if (failure) throw failure;
 
   progress.report('merging');
   const lookup = await loadLookupKeys(vault);
