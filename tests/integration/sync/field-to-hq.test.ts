@@ -109,6 +109,8 @@ describe('field to HQ through a bucket and a drive', () => {
     expect(pushed.code, pushed.stdout + pushed.stderr).toBe(0);
     expect(summaryOf(pushed.stdout)).toMatchObject({ records: { total: 1, sent: 1 }, objects: { sent: 4 } });
     expect((await fs.readdir(path.join(drive, 'objects'))).every((name) => /^[0-9a-f]{64}$/.test(name))).toBe(true);
+    const status = await cli(['devices', 'list', '--vault', field2.vault, '--passphrase-env', 'OTHER_PASS', '--remote', pathToFileURL(drive).href, '--json'], env);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ self: true, records: 1, pending: { records: 0, bytes: 0 }, lastPushAt: expect.any(String) })]);
 
     // Not one byte in the bucket's store (objects, records and the emulator's own metadata files) or on the
     // drive holds a label, a file name, a folder, a pseudonym or a real name typed or found in the field.
