@@ -107,6 +107,24 @@ async function objectEntries(tx: CatalogTx, vault: UnlockedVault, ids: string[])
   return out;
 }
 
+/**
+ * Hashes, before the record's transaction, the object files a record may name that have no hash yet: a
+ * 2 GB card takes seconds to hash, and the catalog must not stay locked (an offload writing) meanwhile.
+ */
+async function hashNewObjects(vault: UnlockedVault): Promise<void> {
+  const catalog = await vault.catalog();
+  const ids = await catalog.all<{ id: string }>(
+    `SELECT o.id FROM objects o WHERE o.id NOT IN (SELECT object_id FROM sync_object_hashes) AND (
+       o.id IN (SELECT master_object_id FROM clips WHERE verified_at IS NOT NULL) OR
+       o.id IN (SELECT report_object_id FROM clips WHERE verified_at IS NOT NULL) OR
+       o.id IN (SELECT object_id FROM subject_evidence))`,
+  );
+  for (const { id } of ids) {
+    const hashed = await blake2bFile(vault.objectFile(id)).catch(() => null); // a missing file is reported in the record step
+    if (hashed) await catalog.run('INSERT OR IGNORE INTO sync_object_hashes (object_id, blake2b, size) VALUES (?, ?, ?)', [id, hashed.blake2b, hashed.size]);
+  }
+}
+
 export interface OutboxRecord {
   seq: number;
   hash: string;
@@ -122,6 +140,7 @@ export interface OutboxRecord {
 export async function makeNextRecord(vault: UnlockedVault): Promise<number | null> {
   const catalog = await vault.catalog();
   const device = deviceIdFor(Buffer.from(vault.signingPublicKey).toString('base64'));
+  await hashNewObjects(vault);
   return catalog.transaction(async (tx) => {
     const before = await collectDelta(tx);
     if (before.marks.length === 0) return null;
