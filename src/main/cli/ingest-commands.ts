@@ -1,4 +1,5 @@
 import type { IngestProgress, OffloadResult } from '../../shared/model';
+import { displayName, quotedName } from '../../shared/display-text';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
@@ -9,16 +10,16 @@ const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 function progressLine(progress: IngestProgress): string {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 100;
   const eta = progress.etaSeconds === null ? '' : `, ${progress.etaSeconds}s left`;
-  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file ?? ''}`;
+  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file === null ? '' : displayName(progress.file)}`;
 }
 
 function summaryText(result: OffloadResult): string {
   const lines = result.results.map((entry) => {
     const found = entry.findings.location + entry.findings.identity + entry.findings.device;
     const removed = found > 0 ? `, removed ${entry.findings.location} location / ${entry.findings.identity} identity / ${entry.findings.device} device fields` : '';
-    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${JSON.stringify(entry.file)}${removed}${entry.reason ? `: ${entry.reason}` : ''}`;
+    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${quotedName(entry.file)}${removed}${entry.reason ? `: ${displayName(entry.reason)}` : ''}`;
   });
-  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${JSON.stringify(entry.file)}: ${entry.reason}`);
+  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${quotedName(entry.file)}: ${displayName(entry.reason)}`);
   const { verified, quarantined, failed, skipped } = result.counts;
   lines.push(`${verified} verified, ${quarantined} quarantined, ${failed} failed, ${skipped} already in the vault.`);
   if (result.proxies) {
@@ -77,7 +78,7 @@ export const ingestCommands: Command[] = [
         text: (clips) =>
           clips.length === 0
             ? 'No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n'
-            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`).join(''),
+            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${quotedName(clip.originalName)}${clip.reason ? `  ${displayName(clip.reason)}` : ''}\n`).join(''),
       });
     },
   },
@@ -91,7 +92,7 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof clipId !== 'string' || typeof out !== 'string') throw new UsageError('--clip ID and --out FILE are required.');
       return runUnlockedCall(context, 'export.master', { clipId, outPath: out }, {
-        text: (written) => `Wrote ${written.path} (${formatMb(written.bytes)}).\n`,
+        text: (written) => `Wrote ${displayName(written.path)} (${formatMb(written.bytes)}).\n`,
       });
     },
   },
@@ -103,7 +104,7 @@ export const ingestCommands: Command[] = [
     async run(context) {
       return runUnlockedCall(context, 'cards.list', {}, {
         text: (cards) =>
-          cards.map((card) => `${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`).join(''),
+          cards.map((card) => `${card.id}  ${quotedName(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`).join(''),
       });
     },
   },
@@ -117,7 +118,7 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
       return runUnlockedCall(context, 'card.exportMhl', { cardId, outPath: out }, {
-        text: (mhl) => `Wrote ${mhl.path} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
+        text: (mhl) => `Wrote ${displayName(mhl.path)} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
       });
     },
   },
@@ -130,7 +131,7 @@ export const ingestCommands: Command[] = [
     async run(context) {
       if (context.values['yes'] !== true) throw new UsageError('wiping deletes files from the card; add --yes to confirm.');
       return runUnlockedCall(context, 'card.wipe', { path: context.positionals[0]! }, {
-        text: (wiped) => `Deleted ${wiped.deleted.length} files from the card.\n${wiped.kept.map((kept) => `  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`).join('')}`,
+        text: (wiped) => `Deleted ${wiped.deleted.length} files from the card.\n${wiped.kept.map((kept) => `  kept ${quotedName(kept.file)}: ${displayName(kept.reason)}\n`).join('')}`,
         exitCode: (wiped) => (wiped.kept.length > 0 ? exitCodes.failed : exitCodes.ok),
       });
     },

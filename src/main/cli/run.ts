@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { terminalJson, terminalText } from '../../shared/display-text';
 import { createSafehouse, type Safehouse } from '../core/app';
 import { type CliIo, exitCodes, UsageError } from './cli-io';
 import type { Command } from './command';
@@ -39,6 +40,15 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
   return null;
 }
 
+/**
+ * Every line a command prints passes through here: control and bidi characters a name smuggled into a
+ * message are escaped (names themselves are escaped where they are printed, display-text.ts). JSON stays
+ * exact JSON: the escapes it gets are JSON's own \uXXXX, which parse back to the same characters.
+ */
+function guardOutput(io: CliIo, json: boolean): CliIo {
+  return { ...io, stdout: (text) => io.stdout(json ? terminalJson(text) : terminalText(text)), stderr: (text) => io.stderr(terminalText(text)) };
+}
+
 /** Runs the CLI and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: string[], io: CliIo, options: { version: string; safehouse?: Safehouse }): Promise<number> {
   const first = argv[0];
@@ -72,12 +82,13 @@ export async function runCli(argv: string[], io: CliIo, options: { version: stri
     if (parsed.positionals.length < limits.min || parsed.positionals.length > limits.max) {
       throw new UsageError(`wrong number of arguments.\nUsage: ${command.usage}`);
     }
+    const json = (parsed.values as Record<string, unknown>)['json'] === true;
     return await command.run({
-      io,
+      io: guardOutput(io, json),
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       safehouse,
-      json: (parsed.values as Record<string, unknown>)['json'] === true,
+      json,
     });
   } catch (error) {
     if (error instanceof UsageError) {

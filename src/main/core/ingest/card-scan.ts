@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import { classifyCardPath, type FileClass, type MediaKind, type SidecarKind } from './camera-layouts';
 import { litterReason } from './os-litter';
+import { displayName } from '../../../shared/display-text';
 
 export interface CardFile {
   /** '/'-separated path relative to the card root, exactly as on the card. */
@@ -80,19 +81,8 @@ export const nodeCardFs: CardFs = {
 
 // Newlines and other controls in a name can forge lines in logs, reports and the CLI; such files are reported, not ingested.
 const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// Also escaped for display: bidi overrides can make "gpj.exe" read as "exe.jpg" (and lone surrogates are not text).
-const unsafeForDisplay = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\\]|[\ud800-\udfff]/gu;
-
-/** A printable, unambiguous form of a card path: `\n`, `\t`, `\u{202e}`, `\\`. */
-export function displayPath(relPath: string): string {
-  return relPath.replace(unsafeForDisplay, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-  });
-}
+/** A printable, unambiguous form of a card path (shared/display-text.ts): `\n`, `\t`, `\u{202e}`, `\\`. */
+export const displayPath = displayName;
 
 function fsReason(error: unknown, what: 'file' | 'folder'): string {
   const code = (error as { code?: unknown } | null)?.code;
