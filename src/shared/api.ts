@@ -182,6 +182,11 @@ export const calls = {
   'clips.review': call<ClipSafetyReport>()(z.object({ clipId: idInput, noPeople: z.literal(true) }).strict()),
   'safety.report': call<SafetyReport>()(noInput),
   'audit.verify': call<AuditVerification>()(z.object({ checkpointPath: pathInput.optional() }).strict()),
+  // Verifies a vault's audit log without opening a session: appends nothing, not even an unlock entry.
+  'audit.verifyReadOnly': call<AuditVerification>()(
+    z.object({ dir: pathInput, passphrase: passphraseInput, checkpointPath: pathInput.optional() }).strict(),
+    { public: true },
+  ),
   'audit.exportCheckpoint': call<AuditCheckpoint>()(z.object({ out: pathInput }).strict()),
   // proxies and export
   'proxies.status': call<ProxyStatus[]>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),

@@ -240,7 +240,7 @@ export interface SafetyReport {
   subjects: SubjectSafetyReport[];
 }
 
-export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid';
+export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid' | 'empty';
 
 export interface AuditProblem {
   seq: number | null;

@@ -9,6 +9,7 @@ import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
+import { appendAudit } from '../audit/audit-log';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
@@ -48,6 +49,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
         const clip = scan.clips.find((candidate) => candidate.id === clipId);
         return clip ? isClipInVault(catalog, keys, clip) : false;
       });
+      await appendAudit(vault, 'card.wipe', { deleted: result.deleted.length, kept: result.kept.length });
       return { deleted: result.deleted, kept: result.kept.map((entry) => ({ file: entry.display, reason: entry.reason })) };
     },
   };

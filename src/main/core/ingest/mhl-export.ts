@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
+import { appendAudit } from '../audit/audit-log';
 import type { SourceHashes } from './clip-records';
 import { buildAscMhl, mhlCanRepresent } from './mhl';
 
@@ -42,5 +43,6 @@ export async function exportCardMhl(vault: UnlockedVault, cardId: string, outPat
   } finally {
     await handle.close();
   }
+  await appendAudit(vault, 'export.mhl', { card: cardId, files: files.length, leftOut });
   return { path: target, files: files.length, leftOut };
 }

@@ -8,6 +8,7 @@ import { scanCard, type CardScan } from './card-scan';
 import { findOrCreateCard, recordFailedClip, removeUnrecordedObjects } from './clip-records';
 import { ingestClip } from './ingest-clip';
 import { acquireIngestLock } from './ingest-lock';
+import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { createProgressTracker } from './progress';
@@ -44,7 +45,10 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     const cardId = await findOrCreateCard(vault, catalog, cardFingerprint, options.label ?? `Card offloaded ${new Date().toISOString().slice(0, 10)}`);
     const ingestId = randomBytes(12).toString('hex');
     const startedAt = new Date().toISOString();
-    await catalog.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+    await catalog.transaction(async (tx) => {
+      await tx.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+      await appendAudit(vault, 'ingest.start', { ingest: ingestId, card: cardId, files: scan.clips.length }, tx);
+    });
 
     const tracker = createProgressTracker({
       ingestId,
@@ -122,6 +126,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     // Files that are not clips (empty, unreadable, odd names) are listed, and a wipe leaves them on the card.
     const safeToWipe = scan.clips.length > 0 && counts.failed === 0;
     const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe });
+    await appendAudit(vault, 'ingest.finish', { ingest: ingestId, card: cardId, ...counts, safeToWipe });
     return { ingestId, cardId, results, notIngested, counts, safeToWipe, recovered, reportObjectId };
   } finally {
     await release();
