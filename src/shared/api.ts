@@ -19,6 +19,8 @@ import type {
   SubjectDetail,
   VaultStatus,
   VaultSummary,
+  VaultVerification,
+  VerifyProgress,
   ExportProgress,
   ExportRecord,
   ExportResult,
@@ -197,6 +199,8 @@ export const calls = {
     z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
   ),
   'export.list': call<ExportRecord[]>()(noInput),
+  // integrity: every object's header, and with deep every object's content, against the catalog both ways
+  'vault.verify': call<VaultVerification>()(z.object({ deep: z.boolean() }).strict()),
 } as const;
 
 export const events = {
@@ -204,6 +208,7 @@ export const events = {
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,
+  'verify.progress': {} as VerifyProgress,
 } as const;
 
 export type Calls = typeof calls;

@@ -68,6 +68,8 @@ export interface CardSummary {
   verifiedCount: number;
   /** True only when every clip of the card was re-read from the vault and matched. */
   safeToWipe: boolean;
+  /** Clips whose vault copy a verification found damaged or missing: the card must not be wiped. */
+  damagedCount: number;
 }
 
 export interface CardScanSummary {
@@ -266,6 +268,68 @@ export interface AuditCheckpoint {
   createdAt: string;
   publicKey: string;
   signature: string;
+}
+
+// vault verification
+
+/** What is wrong with one vault object. */
+export type ObjectProblemKind =
+  | 'missing' // the catalog records it; its file is gone
+  | 'header-damaged' // magic, version, class, id or header MAC do not check out
+  | 'wrong-class' // its header names another key class than the catalog records
+  | 'size-mismatch' // its length does not give the size the catalog records
+  | 'content-damaged' // a content frame fails authentication, or the stream is cut or extended
+  | 'hash-mismatch'; // decrypts, but not to what was written (or, in a field vault, the sealed file changed)
+
+/** Something that depends on an object, and so is lost or unusable while the object is damaged. */
+export interface ObjectOwner {
+  role: 'master' | 'clip-report' | 'ingest-report' | 'evidence' | 'proxy' | 'thumbnails' | 'export-manifest';
+  clipId: string | null;
+  clipCode: string | null;
+  cardId: string | null;
+  subjectId: string | null;
+  exportId: string | null;
+}
+
+export interface DamagedObject {
+  objectId: string;
+  keyClass: KeyClass | null;
+  problem: ObjectProblemKind;
+  message: string;
+  /** Empty when nothing in the catalog points at it. */
+  owners: ObjectOwner[];
+}
+
+export interface VaultVerification {
+  /** No recorded object is missing or damaged (as far as `deep` looked). */
+  intact: boolean;
+  deep: boolean;
+  checkedAt: string;
+  objects: {
+    recorded: number;
+    onDisk: number;
+    /** Header checked (and, where this vault holds the class key, authenticated). */
+    headersChecked: number;
+    /** --deep: every frame decrypted and authenticated, and compared with the recorded hash where one exists. */
+    contentChecked: number;
+  };
+  /** What this vault could not open and so checked only as far as it could (a field vault: master, identity). */
+  notOpened: { keyClass: KeyClass; count: number; checkedAs: string }[];
+  damaged: DamagedObject[];
+  /** Object files no catalog row records: left by an interrupted write (the next offload removes them). */
+  unrecorded: string[];
+  /** What was lost with the damaged objects. */
+  lost: {
+    clips: { clipId: string; code: string; cardId: string; what: ObjectOwner['role'] }[];
+    cards: { cardId: string; label: string }[];
+    subjects: { subjectId: string; pseudonym: string }[];
+  };
+}
+
+export interface VerifyProgress {
+  phase: 'headers' | 'content';
+  done: number;
+  total: number;
 }
 
 /** What happened to one file of a card in an offload. */

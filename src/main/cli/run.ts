@@ -8,9 +8,10 @@ import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
+import { verifyCommands } from './verify-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

@@ -17,6 +17,7 @@ import { ingestHandlers } from './ingest/handlers';
 import { subjectHandlers } from './subjects/handlers';
 import { appendAudit, appendGenesis } from './audit/audit-log';
 import { proxyHandlers } from './proxies/handlers';
+import { integrityHandlers } from './integrity/handlers';
 import { proxyQueue } from './proxies/proxy-queue';
 
 export interface SafehouseOptions {
@@ -44,7 +45,7 @@ export interface Safehouse {
 }
 
 /** Each capability folder contributes the handlers for its calls. */
-const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers];
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers, integrityHandlers];
 
 function mergeHandlers(maps: HandlerMap[]): Handlers {
   const merged: HandlerMap = {};

@@ -190,6 +190,20 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'object damage found by vault verification',
+    // One row per vault object a verification found missing or damaged, kept until a later verification
+    // finds it sound (or it is gone from the catalog): the safe-to-wipe verdict reads it, so a card whose
+    // vault copy was tampered with is never called safe to wipe. Ids and enums only, nothing sealed.
+    up: `
+      CREATE TABLE object_damage (
+        object_id TEXT PRIMARY KEY,
+        detected_at TEXT NOT NULL,
+        problem TEXT NOT NULL CHECK (problem IN ('missing', 'header-damaged', 'wrong-class', 'size-mismatch', 'content-damaged', 'hash-mismatch'))
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

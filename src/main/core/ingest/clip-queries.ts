@@ -1,4 +1,5 @@
 import type { CardSummary, Clip, ClipKind, ClipStatus, SafetyCounts, StreamSummary } from '../../../shared/model';
+import { damagedClipIds } from '../integrity/object-damage';
 import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { evaluateClip } from '../subjects/safety-rules';
@@ -60,8 +61,15 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
     'SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM clips GROUP BY card_id',
   );
+  // A clip whose vault copy a verification found damaged is not safely in the vault (integrity/object-damage.ts).
+  const damaged = await damagedClipIds(catalog);
+  const damagedByCard = new Map<string, number>();
+  for (const row of await catalog.all<{ id: string; card_id: string }>('SELECT id, card_id FROM clips')) {
+    if (damaged.has(row.id)) damagedByCard.set(row.card_id, (damagedByCard.get(row.card_id) ?? 0) + 1);
+  }
   return cards.map((card) => {
     const count = counts.find((entry) => entry.card_id === card.id);
+    const damagedCount = damagedByCard.get(card.id) ?? 0;
     const clipCount = count?.total ?? 0;
     const verifiedCount = count?.readBack ?? 0;
     return {
@@ -70,7 +78,8 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
       createdAt: card.created_at,
       clipCount,
       verifiedCount,
-      safeToWipe: clipCount > 0 && verifiedCount === clipCount,
+      safeToWipe: clipCount > 0 && verifiedCount === clipCount && damagedCount === 0,
+      damagedCount,
     };
   });
 }
