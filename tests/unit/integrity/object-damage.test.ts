@@ -13,7 +13,7 @@ async function fresh(withDamage = true): Promise<Catalog> {
   const c = await Catalog.open(path.join(dir, 'catalog.db'), migrations.filter((m) => m.version < migration.version || (withDamage && m === migration)));
   open.push(c);
   await c.run("INSERT INTO cards (id, label_sealed, created_at) VALUES ('k', x'00', 'now')");
-  for (const [clip, object] of [['c1', 'o1'], ['c2', 'o2']]) {
+  for (const [clip, object] of [['c1', 'o1'], ['c2', 'o2']] as const) {
     await c.run("INSERT INTO objects VALUES (?, 'master', 10, 'now')", [object]);
     await c.run("INSERT INTO clips (id, card_id, code, kind, status, master_object_id, created_at, verified_at) VALUES (?, 'k', ?, 'video', 'verified', ?, 'now', 'now')", [clip, clip.toUpperCase(), object]);
   }
