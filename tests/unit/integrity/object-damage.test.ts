@@ -6,7 +6,7 @@ import { Catalog } from '../../../src/main/core/catalog/catalog';
 import { migrations } from '../../../src/main/core/catalog/migrations';
 import { damagedClipIds, recordVerification, recordedDamage } from '../../../src/main/core/integrity/object-damage';
 
-const migration = migrations.find((m) => m.name === 'object damage found by vault verification')!;
+const migration = migrations.find((m) => m.name === 'object damage found by vault verification, card file lists for ASC MHL')!;
 const open: Catalog[] = [];
 async function fresh(withDamage = true): Promise<Catalog> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-damage-'));

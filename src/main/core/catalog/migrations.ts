@@ -192,11 +192,20 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'object damage found by vault verification',
+    name: 'object damage found by vault verification, card file lists for ASC MHL',
     // One row per vault object a verification found missing or damaged, kept until a later verification
     // finds it sound (or it is gone from the catalog): the safe-to-wipe verdict reads it, so a card whose
     // vault copy was tampered with is never called safe to wipe. Ids and enums only, nothing sealed.
+    // card_files: per offload, the card's other files (sidecars, unknown and unreadable ones) with their xxh64,
+    // sealed (their names are the card's), so the card's ASC MHL can list every file on it.
     up: `
+      CREATE TABLE card_files (
+        ingest_id TEXT PRIMARY KEY REFERENCES ingests(id),
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        created_at TEXT NOT NULL,
+        files_sealed BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX card_files_by_card ON card_files(card_id, created_at);
       CREATE TABLE object_damage (
         object_id TEXT PRIMARY KEY,
         detected_at TEXT NOT NULL,

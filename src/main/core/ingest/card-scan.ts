@@ -51,6 +51,8 @@ export interface CardScan {
   problems: CardNote[];
   /** Bytes of every clip's primary and sidecars: what the ingest will read. */
   totalBytes: number;
+  /** Every regular file on the card that is not OS litter, whatever became of it: what an ASC MHL must list. */
+  files: { relPath: string; absPath: string; size: number; mtimeMs: number }[];
 }
 
 type StatLike = Pick<Stats, 'size' | 'mtimeMs' | 'dev' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
@@ -115,7 +117,7 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
   }
   if (!rootStat.isDirectory()) throw new SafehouseError('SOURCE_NOT_FOUND', 'The card path is not a folder. Choose the card (or its folder) itself.');
 
-  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0 };
+  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0, files: [] };
   const note = (list: CardNote[], relPath: string, reason: string): void => {
     list.push({ relPath, display: displayPath(relPath), reason });
   };
@@ -158,6 +160,7 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
     }
   };
   await walk(realRoot, '', 0);
+  scan.files = files.map((f) => ({ relPath: f.relPath, absPath: f.absPath, size: f.st.size, mtimeMs: f.st.mtimeMs }));
 
   await assemble(scan, files, fs, note);
   scan.skipped.sort((a, b) => compare(a.relPath, b.relPath));

@@ -8,6 +8,7 @@ import { scanCard, type CardScan } from './card-scan';
 import { findOrCreateCard, recordFailedClip, removeUnrecordedObjects } from './clip-records';
 import { ingestClip } from './ingest-clip';
 import { acquireIngestLock } from './ingest-lock';
+import { recordCardFiles } from './card-files';
 import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
@@ -113,6 +114,9 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
         sidecarsLeftOut: [],
       };
     }
+
+    // Every other file on the card, for its ASC MHL; primaries whose clip holds their hash are not read again.
+    await recordCardFiles(vault, catalog, { ingestId, cardId, scan });
 
     const notIngested = describeNotIngested(scan);
     const counts = {
