@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/main/core/catalog/catalog';
 import { migrations } from '../../../src/main/core/catalog/migrations';
-import { damagedClipIds, recordVerification, recordedDamage } from '../../../src/main/core/integrity/object-damage';
+import { damagedClipIds, damagedObjectIds, recordVerification, recordedDamage } from '../../../src/main/core/integrity/object-damage';
 
 const migration = migrations.find((m) => m.name === 'object damage found by vault verification, card file lists for ASC MHL')!;
 const open: Catalog[] = [];
@@ -62,6 +62,12 @@ describe('object_damage (migration by name) and damagedClipIds', () => {
       await recordVerification(c, { deep: run.deep, sound: run.sound, damaged: run.damaged.map(([objectId, problem]) => ({ objectId, problem })), at: 'now' });
     }
     expect([...(await damagedClipIds(c))].sort()).toEqual(expected);
+  });
+
+  it('damagedObjectIds lists every damaged object, footage or not', async () => {
+    const c = await fresh();
+    await recordVerification(c, { deep: true, sound: ['o2'], damaged: [{ objectId: 'o1', problem: 'hash-mismatch' }, { objectId: 'r1', problem: 'missing' }], at: 'now' });
+    expect([...(await damagedObjectIds(c))].sort()).toEqual(['o1', 'r1']);
   });
 
   it('forgets damage of objects the catalog no longer records (a clip redone)', async () => {

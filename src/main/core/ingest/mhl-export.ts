@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { appendAudit } from '../audit/audit-log';
-import { latestCardFiles } from './card-files';
+import { latestCardFiles } from './card-file-hashes';
 import type { SourceHashes } from './clip-records';
 import { buildAscMhl, mhlCanRepresent, type MhlFile } from './mhl';
 

@@ -8,7 +8,7 @@ import { scanCard, type CardScan } from './card-scan';
 import { findOrCreateCard, recordFailedClip, removeUnrecordedObjects } from './clip-records';
 import { ingestClip } from './ingest-clip';
 import { acquireIngestLock } from './ingest-lock';
-import { recordCardFiles } from './card-files';
+import { recordCardFiles } from './card-file-hashes';
 import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';

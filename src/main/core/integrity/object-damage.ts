@@ -46,6 +46,12 @@ export async function damagedClipIds(catalog: Catalog): Promise<Set<string>> {
   return new Set(rows.map((row) => row.id));
 }
 
+/** Ids of every object a verification found damaged or missing (for verdicts that look at objects). */
+export async function damagedObjectIds(catalog: Catalog): Promise<Set<string>> {
+  const rows = await catalog.all<{ object_id: string }>('SELECT object_id FROM object_damage');
+  return new Set(rows.map((row) => row.object_id));
+}
+
 /** The recorded problem of every damaged object. */
 export async function recordedDamage(catalog: Catalog): Promise<Map<string, ObjectProblemKind>> {
   const rows = await catalog.all<{ object_id: string; problem: ObjectProblemKind }>('SELECT object_id, problem FROM object_damage');
