@@ -125,23 +125,26 @@ export async function run(report: (line: string) => void): Promise<void> {
     const started = Date.now();
     let exportCount = 0;
     const appeared = new Set<string>();
+    const plan = ['ingest', 'export master', 'consent', 'ingest', 'proxies', 'verify'];
+    let turn = 0;
     // ingest exits 1 when a file was quarantined or failed, which a killed earlier run can legitimately cause
     // (it says why); the final checks are what must hold.
     while (Date.now() - started < budgetMs) {
       const clips = (await listClips()).filter((clip) => clip.status === 'verified');
-      const roll = rand();
-      if (roll < 0.4 || clips.length === 0) {
+      // Every kind of run in turn (offloads twice as often), each with its random kill.
+      const step = plan[turn++ % plan.length]!;
+      if (step === 'ingest' || clips.length === 0) {
         await act('ingest', ['ingest', pick(cards), ...auth, '--json'], 0.5, [0, 1]);
-      } else if (roll < 0.55) {
+      } else if (step === 'export master') {
         const clip = pick(clips);
         const extension = { video: 'mp4', audio: 'mov', still: 'jpg' }[clip.kind] ?? 'mov';
         await act('export master', ['export', 'master', ...auth, '--clip', clip.id, '--out', path.join(work, `master-${exportCount++}.${extension}`)], 0.3);
-      } else if (roll < 0.7) {
+      } else if (step === 'proxies') {
         const clip = pick(clips);
         await act('review', ['review', ...auth, '--clip', clip.id, '--no-people'], 0.2);
         // refused (exit 1) while its proxy is stale or missing: the export says why
         await act('export proxies', ['export', 'proxies', ...auth, '--clip', clip.id, '--out', path.join(work, `to-editor-${exportCount++}`), '--to', 'Editor'], 0.3, [0, 1]);
-      } else if (roll < 0.9) {
+      } else if (step === 'consent') {
         const unlinked = clips.filter((clip) => !appeared.has(clip.id));
         if (unlinked.length > 0 && rand() < 0.3) {
           const clip = pick(unlinked);
