@@ -92,7 +92,8 @@ async function runVerification(vault: UnlockedVault, { deep, onProgress }: Verif
     deep,
     checkedAt,
     objects: { recorded: recorded.length, onDisk: onDisk.size, ...counts },
-    notOpened: [...notOpened].map(([keyClass, count]) => ({ keyClass, count, checkedAs: notOpenedAs[keyClass] })),
+    // In the order of the key classes, whatever order the objects came in.
+    notOpened: (Object.keys(notOpenedAs) as KeyClass[]).filter((keyClass) => notOpened.has(keyClass)).map((keyClass) => ({ keyClass, count: notOpened.get(keyClass)!, checkedAs: notOpenedAs[keyClass] })),
     damaged,
     unrecorded,
     lost,
