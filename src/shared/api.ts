@@ -19,6 +19,7 @@ import type {
   SubjectDetail,
   VaultStatus,
   VaultSummary,
+  WipeBlocker,
   ExportProgress,
   ExportRecord,
   ExportResult,
@@ -139,6 +140,8 @@ export const calls = {
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
+  // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
+  'card.check': call<{ safeToWipe: boolean; wipeBlockers: WipeBlocker[] }>()(z.object({ path: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
   // subjects, consent, safety, audit
   'subjects.list': call<Subject[]>()(noInput),

@@ -4,11 +4,14 @@ import { SafehouseError } from '../../../shared/errors';
 import { parseProbe, type ProbeResult } from './ffprobe-parse';
 import type { MediaTools } from './media-tools';
 import { fileUrlArg, lastLine, runTool } from './run-tool';
+import { transientToolFailure } from './tool-failure';
 
 const PROBE_ARGS = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', '-show_programs'];
 
 function check(run: Awaited<ReturnType<typeof runTool>>, path?: string): ProbeResult {
-  if (run.timedOut) throw new SafehouseError('NOT_MEDIA', 'Reading this file took too long; it looks damaged or is not media. It was not imported.');
+  // A hung or crashed ffprobe says nothing about the file: that is retried, never a verdict on the clip.
+  const transient = transientToolFailure(run);
+  if (transient) throw transient;
   if (run.code !== 0) {
     throw new SafehouseError('NOT_MEDIA', undefined, { cause: new Error(`ffprobe: ${lastLine(run.stderr, path)}`) });
   }
