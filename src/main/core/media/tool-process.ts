@@ -83,5 +83,6 @@ export const defaultToolLimits: ToolLimits = { stallMs: 120_000, baseMs: 60_000,
 
 /** The whole-run timeout for a tool that reads `inputBytes`: generous (2 MB/s is a slow USB 2 card reader). */
 export function runTimeoutMs(limits: ToolLimits, inputBytes: number): number {
-  return Math.round(limits.baseMs + (inputBytes / limits.minBytesPerSecond) * 1000);
+  // setTimeout takes at most 2^31-1 ms (~24 days); more would fire at once.
+  return Math.min(Math.round(limits.baseMs + (inputBytes / limits.minBytesPerSecond) * 1000), 2 ** 31 - 1);
 }

@@ -1,6 +1,6 @@
-import { SafehouseError } from '../../../shared/errors';
 import type { MediaTools } from './media-tools';
 import { fileUrlArg, runTool } from './run-tool';
+import { transientToolFailure } from './tool-failure';
 
 const MAX_TRACK_BYTES = 32 * 1024 * 1024;
 
@@ -15,7 +15,9 @@ export async function extractTrackText(tools: MediaTools, absPath: string, strea
     ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', fileUrlArg(absPath), '-map', `0:${streamIndex}`, ...fmt, 'pipe:1'],
     { timeoutMs: 60_000, maxStdout: MAX_TRACK_BYTES },
   );
-  if (run.timedOut) throw new SafehouseError('NOT_MEDIA', 'Reading a track of this file took too long; it looks damaged.');
+  // A hung or crashed ffmpeg is retried by the next run; it says nothing about the file.
+  const transient = transientToolFailure(run);
+  if (transient) throw transient;
   // A subtitle codec ffmpeg cannot turn into SRT (bitmap subs) yields nothing to read; the track is dropped anyway.
   return run.stdout.toString(type === 'subtitle' ? 'utf8' : 'latin1');
 }
