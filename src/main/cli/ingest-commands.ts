@@ -17,7 +17,7 @@ function progressLine(progress: IngestProgress): string {
 /** The reason of one file's outcome in words: from its code when the core gave one. */
 function outcomeReason(entry: OffloadResult['results'][number]): string | null {
   if (entry.status === 'failed' && entry.failureKind) return failureText(entry.failureKind);
-  if (entry.status === 'quarantined' && entry.quarantineReason) return quarantineText(entry.quarantineReason);
+  if (entry.status === 'quarantined' && entry.quarantineReason) return quarantineText(entry.quarantineReason, entry.file);
   return entry.reason;
 }
 
@@ -74,8 +74,9 @@ export const ingestCommands: Command[] = [
         for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);
         io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined })}\n`);
       } else io.stdout(summaryText(result.value));
+      // Not 0 unless the card is safe to wipe: `safehouse ingest CARD && format CARD` must never lose a file.
       const { failed, quarantined } = result.value.counts;
-      return failed + quarantined > 0 ? exitCodes.failed : exitCodes.ok;
+      return failed + quarantined > 0 || !result.value.safeToWipe ? exitCodes.failed : exitCodes.ok;
     },
   },
   {

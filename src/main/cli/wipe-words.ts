@@ -49,8 +49,11 @@ const quarantineWords: Record<QuarantineReason, string> = {
 export const failureText = (kind: ClipFailureKind): string => failureWords[kind];
 
 /** The whole sentence for a quarantined clip: why, and that the original is kept (one statement). */
-export const quarantineText = (reason: QuarantineReason): string =>
-  `${quarantineWords[reason]}; the original is kept, sealed, for review (retry it with \`safehouse retry --clip ID\`)`;
+export function quarantineText(reason: QuarantineReason, file: string): string {
+  const ext = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase() ?? '';
+  const why = reason === 'still-extension-mismatch' ? `this file is named .${ext} but is not a ${ext === 'png' ? 'PNG' : 'JPEG'} image` : quarantineWords[reason];
+  return `${why}; the original is kept, sealed, for review`;
+}
 
 export function blockerText(blocker: WipeBlocker): string {
   const reason = blocker.reason;

@@ -75,7 +75,7 @@ export function compareContent(source: StreamCount[], decoded: StreamCount[], ou
 }
 
 /** Seconds from the start of the original decoded as the sample. */
-const DECODE_SAMPLE_SECONDS = 2;
+const DECODE_SAMPLE_SECONDS = 1;
 
 async function probeCounts(tools: MediaTools, args: string[], timeoutMs: number): Promise<StreamCount[]> {
   const run = await runTool(tools.ffprobe, ['-v', 'error', ...args, '-show_entries', ENTRIES, '-of', 'json'], { timeoutMs });
