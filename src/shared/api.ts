@@ -8,6 +8,7 @@ import type {
   CardSummary,
   Clip,
   ClipReport,
+  ClipOutcome,
   IngestProgress,
   IngestReport,
   OffloadResult,
@@ -120,6 +121,8 @@ export const calls = {
       .strict(),
   ),
   'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
+  // A quarantined clip again through the pipeline, from its sealed original (no card needed).
+  'clip.retry': call<ClipOutcome>()(z.object({ id: idInput }).strict()),
   'clip.reviewFrame': call<{ mime: 'image/jpeg'; base64: string }>()(
     z.object({ id: idInput, seconds: z.number().finite().min(0).max(7 * 24 * 3600) }).strict(),
   ),

@@ -108,6 +108,26 @@ export const ingestCommands: Command[] = [
     },
   },
   {
+    words: ['retry'],
+    usage: 'safehouse retry --vault DIR --clip ID [--passphrase-env NAME] [--json]',
+    summary: 'Run a quarantined clip through the pipeline again, from its sealed original (no card needed).',
+    options: { ...vaultOptions, ...jsonOption, clip: { type: 'string' } },
+    async run(context) {
+      const clipId = context.values['clip'];
+      if (typeof clipId !== 'string') throw new UsageError('--clip ID is required (`safehouse clips` lists quarantined clips and their ids).');
+      return runUnlockedCall(context, 'clip.retry', { id: clipId }, {
+        text: (outcome) => {
+          const reason = outcomeReason(outcome);
+          if (outcome.status === 'verified') return `${outcome.code} is now verified: its cleaned master replaced the quarantined original.\n`;
+          if (outcome.status === 'quarantined') return `${outcome.code} is still quarantined: ${reason}.\n`;
+          if (outcome.status === 'skipped') return `${outcome.code} stays as it is: ${reason}.\n`;
+          return `The retry of ${outcome.code} failed: ${reason}. It stays quarantined, its original kept.\n`;
+        },
+        exitCode: (outcome) => (outcome.status === 'verified' ? exitCodes.ok : exitCodes.failed),
+      });
+    },
+  },
+  {
     words: ['cards'],
     usage: 'safehouse cards --vault DIR [--passphrase-env NAME] [--json]',
     summary: 'List offloaded cards: label, clips, and whether each is safe to wipe.',

@@ -6,14 +6,20 @@ import type { UnlockedVault } from '../../../src/main/core/vault/vault';
 
 /**
  * A stand-in ffmpeg: runs the real one for everything but the sanitize run (the one that writes progress
- * to pipe:3), which it crashes (SIGSEGV) or hangs in (a shell with a child of its own: both must die with
- * the process group). Hung runs write their pids to a file next to the script.
+ * to pipe:3), which it crashes (SIGSEGV), hangs in (a shell with a child of its own: both must die with
+ * the process group), or refuses as an ffmpeg without support for the file would. Hung runs write their pids to a file next to the script.
  */
-export async function writeStubTool(dir: string, name: string, real: string, mode: 'crash' | 'hang'): Promise<{ path: string; pids(): Promise<number[]> }> {
+export async function writeStubTool(dir: string, name: string, real: string, mode: 'crash' | 'hang' | 'refuse'): Promise<{ path: string; pids(): Promise<number[]> }> {
   const script = path.join(dir, name);
   const pidFile = `${script}.pids`;
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  const action = mode === 'crash' ? 'kill -SEGV $$' : `sleep 600 & echo $! >> ${quote(pidFile)}; echo $$ >> ${quote(pidFile)}; wait`;
+  const actions = {
+    crash: 'kill -SEGV $$',
+    hang: `sleep 600 & echo $! >> ${quote(pidFile)}; echo $$ >> ${quote(pidFile)}; wait`,
+    // An ffmpeg that cannot handle the file (an older build, a codec it lacks): its verdict, not a crash.
+    refuse: 'echo "Invalid data found when processing input" >&2; exit 1',
+  };
+  const action = actions[mode];
   await fs.writeFile(script, ['#!/bin/sh', `case " $* " in *" pipe:3 "*) ;; *) exec ${quote(real)} "$@" ;; esac`, action, ''].join('\n'), { mode: 0o755 });
   return {
     path: script,

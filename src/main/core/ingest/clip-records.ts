@@ -102,8 +102,8 @@ export async function findClipByFingerprint(catalog: Catalog, fingerprint: strin
   return catalog.get<ExistingClip>('SELECT * FROM clips WHERE file_fingerprint = ? ORDER BY created_at DESC LIMIT 1', [fingerprint]);
 }
 
-export async function findVerifiedByContent(catalog: Catalog, contentKey: string): Promise<ExistingClip | undefined> {
-  return catalog.get<ExistingClip>("SELECT * FROM clips WHERE content_key = ? AND verified_at IS NOT NULL LIMIT 1", [contentKey]);
+export async function findVerifiedByContent(catalog: Catalog, contentKey: string, exceptId = ''): Promise<ExistingClip | undefined> {
+  return catalog.get<ExistingClip>('SELECT * FROM clips WHERE content_key = ? AND verified_at IS NOT NULL AND id != ? LIMIT 1', [contentKey, exceptId]);
 }
 
 /** `verified` marks that the vault object was read back and matched (also for a quarantined original). */

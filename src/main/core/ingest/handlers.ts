@@ -9,6 +9,7 @@ import { exportCardMhl } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
+import { retryClip } from './retry-clip';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
 
@@ -46,6 +47,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       const vault = context.requireVault();
       return cardVerdictFromScan(await vault.catalog(), await loadLookupKeys(vault), await scanCard(path));
     },
+    'clip.retry': async ({ id }) => retryClip(context.requireVault(), await context.mediaTools(), id),
     'export.master': async ({ clipId, outPath }) => exportMaster(context.requireVault(), await context.mediaTools(), clipId, outPath),
     'card.exportMhl': async ({ cardId, outPath }) => exportCardMhl(context.requireVault(), cardId, outPath),
     'card.wipe': async ({ path }) => {

@@ -29,6 +29,8 @@ export interface ClipIngestContext {
   tools: MediaTools;
   keys: LookupKeys;
   cardId: string;
+  /** A retry of this quarantined clip (retry-clip.ts): it is not a duplicate of itself. */
+  retryOf?: string;
   /** The file layer card files are read through (tests inject faults); the real one by default. */
   openCardFile?: OpenCardFile;
   /** Bytes of this file's work done, in source bytes, and the step it is in. */
@@ -68,7 +70,13 @@ export async function ingestClip(context: ClipIngestContext, clip: CardClip): Pr
     }
     await forgetClip(vault, catalog, previous);
   }
+  return storeAndVerify(context, clip);
+}
 
+/** Stores a clip as a new record (cleaned master, or the original quarantined) and verifies it. */
+export async function storeAndVerify(context: ClipIngestContext, clip: CardClip): Promise<ClipOutcome> {
+  const base = { file: clip.primary.relPath, sidecarsLeftOut: clip.sidecars.map((sidecar) => sidecar.relPath), findings: { location: 0, identity: 0, device: 0 } };
+  const fingerprint = context.keys.fileFingerprint(clip.primary.relPath, clip.primary.size, clip.primary.mtimeMs);
   const stored = clip.kind === 'still' ? await storeStill(context, clip, fingerprint) : await storeAv(context, clip, fingerprint);
   if ('skipped' in stored) return { ...base, ...stored.skipped };
   const verified = await verifyClip(context, stored.id, clip.primary.absPath);
@@ -162,7 +170,7 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   const source = await readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), sink: async (chunk) => void chunks.push(Buffer.from(chunk)), ...cardLayer(context) });
   const bytes = Buffer.concat(chunks);
   const findings = [
-    ...(await scanMetadata(context.tools, { file: abs, kind: 'still', sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false })),
+    ...(await scanMetadata(context.tools, { file: abs, kind: 'still', sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false, bytes })),
     ...source.coordinateHits.map((hit) => byteFinding(hit, file(clip))),
   ];
   const duplicate = await skipIfDuplicate(context, source.blake2b256);
@@ -236,7 +244,7 @@ async function quarantineOriginal(
 }
 
 async function skipIfDuplicate(context: ClipIngestContext, blake2b256: string): Promise<Stored | null> {
-  const existing = await findVerifiedByContent(context.catalog, context.keys.contentKey(blake2b256));
+  const existing = await findVerifiedByContent(context.catalog, context.keys.contentKey(blake2b256), context.retryOf);
   if (!existing) return null;
   return { skipped: { clipId: existing.id, code: existing.code, status: 'skipped', reason: `the same file is already in the vault as ${existing.code}` } };
 }

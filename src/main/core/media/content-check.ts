@@ -8,7 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, runTool } from './run-tool';
+import { mediaInputArg, runTool } from './run-tool';
 import { transientToolFailure } from './tool-failure';
 import { defaultToolLimits, runTimeoutMs, spawnTool } from './tool-process';
 
@@ -96,7 +96,7 @@ export interface ContentCheck {
 export function startContentCheck(tools: MediaTools, sourcePath: string, sourceBytes: number): ContentCheck {
   const limits = tools.limits ?? defaultToolLimits;
   const timeoutMs = runTimeoutMs(limits, sourceBytes);
-  const file = fileUrlArg(sourcePath);
+  const file = mediaInputArg(sourcePath);
   const source = probeCounts(tools, ['-count_packets', '-i', file], timeoutMs);
   const decoded = probeCounts(tools, ['-count_frames', '-read_intervals', `%+${DECODE_SAMPLE_SECONDS}`, '-i', file], timeoutMs);
   source.catch(() => undefined);

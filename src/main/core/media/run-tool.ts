@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { spawnTool } from './tool-process';
 
@@ -90,6 +91,14 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
  */
 export function fileUrlArg(absPath: string): string {
   return `file:${absPath}`;
+}
+
+/** A sealed original served to the tools from memory for a retry (ingest/retry-clip.ts): never a file. */
+export const isLoopbackUrl = (input: string): boolean => input.startsWith('http://127.0.0.1:');
+
+/** The tool argument for a media input: a card file as a `file:` URL, or a loopback URL as it is. */
+export function mediaInputArg(pathOrUrl: string): string {
+  return isLoopbackUrl(pathOrUrl) ? pathOrUrl : fileUrlArg(resolve(pathOrUrl));
 }
 
 /** Last meaningful line of a tool's stderr, for error messages (never includes the file name we passed). */

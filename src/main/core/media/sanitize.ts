@@ -4,7 +4,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, lastLine } from './run-tool';
+import { lastLine, mediaInputArg } from './run-tool';
 import { transientToolFailure } from './tool-failure';
 import { defaultToolLimits, runTimeoutMs, spawnTool, type ToolLimits } from './tool-process';
 
@@ -52,7 +52,7 @@ export function containerFor(opts: Pick<SanitizeOptions, 'hasVideo' | 'videoCode
 /** The ffmpeg argument vector (exported so tests and reports can show exactly what was run). */
 export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3'];
-  args.push('-i', fileUrlArg(resolve(inputPath)));
+  args.push('-i', mediaInputArg(inputPath));
   // V (capital) = video that is not an attached picture: cover art / thumbnails are dropped. Only the first
   // video stream is kept; extra ones on camera files are previews. All audio tracks are kept (multi-mic).
   if (opts.hasVideo) args.push('-map', '0:V:0?');

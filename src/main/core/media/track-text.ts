@@ -1,5 +1,5 @@
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, runTool } from './run-tool';
+import { mediaInputArg, runTool } from './run-tool';
 import { transientToolFailure } from './tool-failure';
 
 const MAX_TRACK_BYTES = 32 * 1024 * 1024;
@@ -12,7 +12,7 @@ export async function extractTrackText(tools: MediaTools, absPath: string, strea
   const fmt = type === 'subtitle' ? ['-f', 'srt'] : ['-c', 'copy', '-f', 'data'];
   const run = await runTool(
     tools.ffmpeg,
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', fileUrlArg(absPath), '-map', `0:${streamIndex}`, ...fmt, 'pipe:1'],
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', mediaInputArg(absPath), '-map', `0:${streamIndex}`, ...fmt, 'pipe:1'],
     { timeoutMs: 60_000, maxStdout: MAX_TRACK_BYTES },
   );
   // A hung or crashed ffmpeg is retried by the next run; it says nothing about the file.
