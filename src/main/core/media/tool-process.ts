@@ -86,3 +86,30 @@ export function runTimeoutMs(limits: ToolLimits, inputBytes: number): number {
   // setTimeout takes at most 2^31-1 ms (~24 days); more would fire at once.
   return Math.min(Math.round(limits.baseMs + (inputBytes / limits.minBytesPerSecond) * 1000), 2 ** 31 - 1);
 }
+
+/**
+ * Kills a tool that has stopped moving: no byte read from its output pipes and no byte written to its stdin
+ * for `stallMs`. For runs whose length cannot be known up front (proxies, exports, a frame for review), this
+ * is the bound: a working ffmpeg always moves bytes, a hung one never does.
+ */
+export function guardStall(tool: ToolProcess, stallMs: number): { stalled(): boolean } {
+  const pipes = (tool.child.stdio ?? []).filter((pipe): pipe is NonNullable<typeof pipe> => pipe !== null) as unknown as { bytesRead?: number; bytesWritten?: number }[];
+  const moved = () => pipes.reduce((total, pipe) => total + (pipe.bytesRead ?? 0) + (pipe.bytesWritten ?? 0), 0);
+  let last = moved();
+  let lastChange = Date.now();
+  let stalled = false;
+  const timer = setInterval(() => {
+    const now = moved();
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange >= stallMs) {
+      stalled = true;
+      clearInterval(timer);
+      tool.killGroup();
+    }
+  }, Math.min(1000, Math.max(50, stallMs / 4)));
+  timer.unref();
+  tool.child.once('exit', () => clearInterval(timer));
+  return { stalled: () => stalled };
+}
