@@ -102,9 +102,9 @@ describe('card offload', () => {
     // formatting this card would lose a real clip. Empty files, litter and the unknown notes file do not block.
     expect(first.safeToWipe).toBe(false);
     expect(first.wipeBlockers).toEqual([
+      { file: 'DCIM/100CANON/MVI\n0103.MP4', state: 'not-copied', reason: 'name-has-control-characters' },
       { file: 'DCIM/100CANON/passwd.MP4', state: 'refused', reason: 'symbolic-link' },
       { file: 'DCIM/outside', state: 'refused', reason: 'symbolic-link' },
-      { file: 'DCIM/100CANON/MVI\n0103.MP4', state: 'not-copied', reason: 'name-has-control-characters' },
     ]);
     expect(second.wipeBlockers).toEqual(first.wipeBlockers);
   });

@@ -59,7 +59,8 @@ export async function describeCardFiles(scan: CardScan, keys: Pick<LookupKeys, '
     const fixed: CardFileState = (await unknownFileIsMedia(file)) ? { state: 'not-copied', reason: 'unrecognised-media-name' } : { state: 'not-needed' };
     records.push({ file: file.relPath, fixed });
   }
-  return records;
+  // Card order (by path, code point by code point), so every face lists the same files the same way.
+  return records.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 export async function saveCardFiles(vault: UnlockedVault, catalog: Catalog, cardId: string, records: CardFileRecord[]): Promise<void> {
