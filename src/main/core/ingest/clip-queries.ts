@@ -56,8 +56,7 @@ export async function getClip(vault: UnlockedVault, id: string): Promise<Clip> {
 export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   const catalog = await vault.catalog();
   const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT * FROM cards ORDER BY created_at');
-  // A clip counts towards "safe to wipe" once its vault object was read back and matched: verified clips
-  // and quarantined originals alike (both are safely kept).
+  // Clips whose vault object was read back and matched: verified clips and quarantined originals alike.
   const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
     'SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM clips GROUP BY card_id',
   );
