@@ -134,7 +134,8 @@ export async function run(report: (line: string) => void): Promise<void> {
       // Every kind of run in turn (offloads twice as often), each with its random kill.
       const step = plan[turn++ % plan.length]!;
       if (step === 'ingest' || clips.length === 0) {
-        await act('ingest', ['ingest', pick(cards), ...auth, '--json'], 0.5, [0, 1]);
+        // Mostly without proxies (they are made per clip below), so more offloads fit in the time.
+        await act('ingest', ['ingest', pick(cards), ...auth, '--json', ...(rand() < 0.7 ? ['--no-proxies'] : [])], 0.5, [0, 1]);
       } else if (step === 'export master') {
         const clip = pick(clips);
         const extension = { video: 'mp4', audio: 'mov', still: 'jpg' }[clip.kind] ?? 'mov';
@@ -142,6 +143,8 @@ export async function run(report: (line: string) => void): Promise<void> {
       } else if (step === 'proxies') {
         const clip = pick(clips);
         await act('review', ['review', ...auth, '--clip', clip.id, '--no-people'], 0.2);
+        // exit 1 when a proxy could not be made (a killed earlier build is rebuilt here or next time)
+        await act('proxies build', ['proxies', 'build', ...auth, '--clip', clip.id], 0.3, [0, 1]);
         // refused (exit 1) while its proxy is stale or missing: the export says why
         await act('export proxies', ['export', 'proxies', ...auth, '--clip', clip.id, '--out', path.join(work, `to-editor-${exportCount++}`), '--to', 'Editor'], 0.3, [0, 1]);
       } else if (step === 'consent') {

@@ -168,8 +168,8 @@ describe('vault verify', () => {
     await fs.cp(pristine, vault, { recursive: true });
     const env = { SH_PASS: PASS };
     const auth = ['--vault', vault, '--passphrase-env', 'SH_PASS'];
-    const cardsBefore = JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout) as { safeToWipe: boolean }[];
-    expect(cardsBefore).toEqual([expect.objectContaining({ safeToWipe: true, damagedCount: 0 })]);
+    const cardsBefore = JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout) as unknown[];
+    expect(cardsBefore).toEqual([expect.objectContaining({ safeToWipe: true, wipeBlockers: [] })]);
 
     const saved = await fs.readFile(objectFile(vault, ids.master));
     await flipByte(objectFile(vault, ids.master), 40);
@@ -186,8 +186,10 @@ describe('vault verify', () => {
     expect(parsed.ok).toBe(false);
     expect(parsed.verification.lost.cards).toEqual([{ cardId: ids.cardId, label: 'Card \u202eevil' }]); // exact JSON
 
-    const cardsAfter = JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout) as { safeToWipe: boolean }[];
-    expect(cardsAfter).toEqual([expect.objectContaining({ safeToWipe: false, damagedCount: 1 })]);
+    const cardsAfter = JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout) as unknown[];
+    expect(cardsAfter).toEqual([expect.objectContaining({ safeToWipe: false, wipeBlockers: [{ file: 'PRIVATE/M4ROOT/CLIP/C0001.MP4', state: 'damaged', reason: 'object-damaged' }] })]);
+    const cardsText = await cli(['cards', ...auth], env);
+    expect(cardsText.stdout).toMatch(/NOT safe to wipe/);
     const wipeCard = path.join(base, 'CARD-copy');
     await fs.cp(card, wipeCard, { recursive: true, preserveTimestamps: true });
     const wipe = await cli(['wipe-card', wipeCard, ...auth, '--yes', '--json'], env);
@@ -199,7 +201,7 @@ describe('vault verify', () => {
     expect((await cli(['verify', ...auth], env)).code).toBe(0);
     expect(JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout)).toEqual([expect.objectContaining({ safeToWipe: false })]);
     expect((await cli(['verify', ...auth, '--deep'], env)).code).toBe(0);
-    expect(JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout)).toEqual([expect.objectContaining({ safeToWipe: true, damagedCount: 0 })]);
+    expect(JSON.parse((await cli(['cards', ...auth, '--json'], env)).stdout)).toEqual([expect.objectContaining({ safeToWipe: true, wipeBlockers: [] })]);
 
     const actions = await withCatalog(vault, (catalog) => catalog.all<{ details_json: string }>("SELECT details_json FROM audit_log WHERE action = 'vault.verify'"));
     expect(actions.map((a) => JSON.parse(a.details_json))).toContainEqual(expect.objectContaining({ deep: true, damaged: 1 }));

@@ -32,7 +32,7 @@ export async function recordCardFiles(
     const xxh64 = digest && digest.size === file.size ? digest.xxh64 : null;
     entries.push({ relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, xxh64 });
   }
-  await catalog.run('INSERT INTO card_files (ingest_id, card_id, created_at, files_sealed) VALUES (?, ?, ?, ?)', [
+  await catalog.run('INSERT INTO card_file_hashes (ingest_id, card_id, created_at, files_sealed) VALUES (?, ?, ?, ?)', [
     run.ingestId,
     run.cardId,
     new Date().toISOString(),
@@ -54,6 +54,6 @@ async function clipPathsWithHashes(vault: UnlockedVault, catalog: Catalog, cardI
 
 /** The file list of the card's latest offload; empty for cards offloaded before lists were kept. */
 export async function latestCardFiles(vault: UnlockedVault, catalog: Catalog, cardId: string): Promise<CardFileEntry[]> {
-  const row = await catalog.get<{ files_sealed: Uint8Array }>('SELECT files_sealed FROM card_files WHERE card_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [cardId]);
+  const row = await catalog.get<{ files_sealed: Uint8Array }>('SELECT files_sealed FROM card_file_hashes WHERE card_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [cardId]);
   return row ? (JSON.parse(vault.openText(row.files_sealed)) as CardFileEntry[]) : [];
 }
