@@ -24,6 +24,9 @@ import type {
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  OffloadJob,
+  IngestHistoryEntry,
+  MountedVolume,
 } from './model';
 import type { Result } from './errors';
 
@@ -137,6 +140,13 @@ export const calls = {
   ),
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
+  // The window's offloads: queued in the core (one card at a time), so they outlive navigation and reloads.
+  'offload.queue': call<OffloadJob>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.jobs': call<OffloadJob[]>()(noInput),
+  'offload.pause': call<OffloadJob>()(z.object({ jobId: idInput, paused: z.boolean() }).strict()),
+  'offload.cancel': call<OffloadJob>()(z.object({ jobId: idInput }).strict()),
+  'offload.history': call<IngestHistoryEntry[]>()(noInput),
+  'cards.volumes': call<MountedVolume[]>()(noInput),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
@@ -196,6 +206,7 @@ export const calls = {
 
 export const events = {
   'offload.progress': {} as IngestProgress,
+  'offload.job': {} as OffloadJob,
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,

@@ -29,6 +29,7 @@ export const errorMessages = {
   NOT_SAFE: 'This is not safe to do yet.',
   PROXY_FAILED: 'Making the anonymised proxy failed; nothing was stored. The master is unchanged; try again, and report it if it keeps failing.',
   FONT_MISSING: 'The font for the proxy burn-in was not found. Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) or point SAFEHOUSE_PROXY_FONT at a .ttf file.',
+  OFFLOAD_CANCELLED: 'The offload was cancelled before it started. Nothing from this card was copied; start it again when ready.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
 } as const;
 

@@ -371,3 +371,41 @@ export interface ClipReport {
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
 }
+
+// offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them
+
+export type OffloadJobState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One card offload as the core runs it: queued behind another, running, paused between files, or finished. */
+export interface OffloadJob {
+  id: string;
+  path: string;
+  label: string | null;
+  state: OffloadJobState;
+  /** Asked to stop: files already being copied finish (so the vault stays consistent), no new ones start. */
+  cancelRequested: boolean;
+  queuedAt: string;
+  /** The latest overall progress; null until the first file starts. */
+  progress: IngestProgress | null;
+  /** Files being worked on right now, each with its own bytes and step. */
+  files: IngestProgress[];
+  result: OffloadResult | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A finished offload whose stored report can be opened. */
+export interface IngestHistoryEntry {
+  ingestId: string;
+  cardId: string;
+  cardLabel: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+}
+
+/** A mounted removable volume the app found by itself (under /media, /run/media or /Volumes). */
+export interface MountedVolume {
+  path: string;
+  name: string;
+}
