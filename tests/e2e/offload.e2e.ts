@@ -19,7 +19,7 @@ describe('offload screen', () => {
   });
   afterAll(() => closeApp({ base, safehouse, app }));
 
-  it('scans a card, offloads it with progress, and says it is safe to wipe: keyboard only', async () => {
+  it('scans a card, offloads it with progress, and keeps the light red for what stays on the card: keyboard only', async () => {
     const { page } = app;
     await page.getByRole('heading', { name: 'Offload' }).waitFor();
     // Tab from the top of the page to the card field: the first focusable control after the navigation.
@@ -43,7 +43,12 @@ describe('offload screen', () => {
 
     const banner = page.locator('.wipe-banner');
     await banner.waitFor({ timeout: 120_000 });
-    expect(await banner.textContent()).toContain('Safe to wipe');
+    // The fixture card holds files that cannot be copied: a link out of the card, a name with a newline.
+    // Formatting it would lose them, so the light stays red and names them (the reported bug: it was green).
+    expect(await banner.textContent()).toContain('Not safe to wipe');
+    expect(await banner.textContent()).toContain('outside');
+    expect(await banner.textContent()).toContain('control characters');
+    expect(await page.getByRole('button', { name: /Wipe offloaded media/ }).count()).toBe(0);
     const rows = await page.locator('.offload-results tbody tr').allTextContents();
     const unexpected = rows.filter((row) => /Quarantined|Failed/.test(row) && !/MVI_010[12]/.test(row));
     expect(unexpected).toEqual([]);

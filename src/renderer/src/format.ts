@@ -15,3 +15,29 @@ export function formatDuration(seconds: number | null): string {
   const minutes = Math.floor(whole / 60);
   return `${minutes}:${String(whole % 60).padStart(2, '0')}`;
 }
+
+/** Time left as a person reads it: "45 s", "12 min", "2 h 05 min"; never "899m 50s". */
+export function formatTimeLeft(seconds: number | null): string {
+  if (seconds === null) return 'estimating time left…';
+  if (seconds <= 0) return 'finishing';
+  if (seconds < 60) return `about ${Math.max(5, Math.round(seconds / 5) * 5)} s left`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  return `about ${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min left`;
+}
+
+/** "1 clip", "2 clips": never "1 entries". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+}
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A file name as it can be read safely: control characters (a newline in a name) and bidirectional
+ * overrides (which can make "gpj.exe" read as "exe.jpg") are shown as escapes, never interpreted.
+ */
+export function visibleName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => NAMED_ESCAPES[char] ?? `\\u{${char.codePointAt(0)!.toString(16)}}`);
+}

@@ -62,7 +62,12 @@ export function createOffloadQueue(options: {
   let running: JobRecord | null = null;
   let idleWaiters: (() => void)[] = [];
 
-  const view = (record: JobRecord): OffloadJob => ({ ...record.job, files: record.tracker?.activeFiles() ?? [] });
+  // Paused before its first file, a job still has totals to show: the tracker knows them from the scan.
+  const view = (record: JobRecord): OffloadJob => ({
+    ...record.job,
+    progress: record.job.progress ?? record.tracker?.snapshot(null, 'scan') ?? null,
+    files: record.tracker?.activeFiles() ?? [],
+  });
   const changed = (record: JobRecord) => options.onJob(view(record));
   const find = (jobId: string): JobRecord => {
     const record = records.find((candidate) => candidate.job.id === jobId);
