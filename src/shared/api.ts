@@ -116,6 +116,10 @@ export const calls = {
         subjectId: idInput.optional(),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
+        // part of a clip code, card label or subject pseudonym
+        search: z.string().max(200).optional(),
+        sort: z.enum(['code', 'created', 'size', 'duration', 'status', 'kind']).optional(),
+        descending: z.boolean().optional(),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(500),
       })

@@ -210,13 +210,33 @@ export interface SafetyReason {
   status: Exclude<SafetyStatus, 'cleared'>;
   subjectId: string | null;
   message: string;
-  /** The action that resolves it. */
-  fix: string;
+  /** What resolves it, as data: each face (CLI, window, printed report) words it its own way. */
+  fix: SafetyFix;
+}
+
+/** The kinds of fix a safety reason can ask for. */
+export type SafetyFixAction =
+  | 'inspect-quarantined'
+  | 'offload-again'
+  | 'finish-offload'
+  | 'record-who-appears'
+  | 'recall-exports'
+  | 'leave-out-or-remove-appearance'
+  | 'record-consent'
+  | 'draw-face-regions';
+
+/** One fix: what to do, to which clip and/or subject. */
+export interface SafetyFix {
+  action: SafetyFixAction;
+  clipId?: string;
+  subjectId?: string;
 }
 
 export interface ClipSafetyReport {
   clipId: string;
   code: string;
+  /** The card it came from, so problems can be grouped by card. */
+  cardId: string;
   status: ClipStatus;
   safety: SafetyStatus;
   subjectIds: string[];
