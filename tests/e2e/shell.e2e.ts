@@ -14,12 +14,31 @@ describe('app shell in Chromium', () => {
   });
   afterAll(() => closeApp({ base, safehouse, app }));
 
-  it('starts at the vault screen and explains a wrong confirmation', async () => {
+  it('starts at the vault screen, warns what a lost passphrase means, and refuses a guessable one', async () => {
     const { page } = app;
     await page.getByRole('tab', { name: 'Create a vault' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Before you create a vault' }).textContent()).toContain('Nobody can recover a lost passphrase');
+    await page.getByLabel('Vault folder').fill(path.join(base, 'vault'));
+    for (const weak of ['Password1234!', 'aaaaaaaaaaaa']) {
+      await page.getByLabel('Passphrase', { exact: true }).fill(weak);
+      await expect.poll(() => page.locator('.strength').textContent()).toContain('very weak');
+      await page.getByLabel('Type it again').fill(weak);
+      await page.getByLabel('I understand that if this passphrase is lost, the footage is lost.').check();
+      await page.getByRole('button', { name: 'Create vault' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('too easy to guess');
+      await expect.poll(() => page.getByLabel('Passphrase', { exact: true }).evaluate((element) => element === document.activeElement)).toBe(true);
+    }
+    await app.screenshot('vault-create-weak');
+    const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious).toEqual([]);
+  });
+
+  it('explains a wrong confirmation', async () => {
+    const { page } = app;
     await page.getByLabel('Vault folder').fill(path.join(base, 'vault'));
     await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
     await page.getByLabel('Type it again').fill('correct horse battery stapler');
+    await page.getByLabel('I understand that if this passphrase is lost, the footage is lost.').check();
     await page.getByRole('button', { name: 'Create vault' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('differ');
     await app.screenshot('vault-create');
@@ -62,7 +81,12 @@ describe('app shell in Chromium', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase at all');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not open this vault');
+    // Focus stays in the passphrase field, ready for another try; no command-line hint anywhere.
+    await expect.poll(() => page.getByLabel('Passphrase', { exact: true }).evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await page.locator('body').textContent()).not.toMatch(/safehouse init|safehouse /);
     await app.screenshot('vault-wrong-passphrase');
+    const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious).toEqual([]);
   });
 
   it('ran without console errors (CSP allowed the pinned bundle)', () => {

@@ -38,6 +38,7 @@ describe('story: from card to recall', () => {
     await page.getByLabel('Vault folder').fill(path.join(base, 'vault'));
     await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
     await page.getByLabel('Type it again').fill('correct horse battery staple');
+    await page.getByLabel('I understand that if this passphrase is lost, the footage is lost.').check();
     await app.screenshot('story-01-vault-create');
     await page.getByRole('button', { name: 'Create vault' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
