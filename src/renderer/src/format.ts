@@ -38,6 +38,5 @@ const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
  * overrides (which can make "gpj.exe" read as "exe.jpg") are shown as escapes, never interpreted.
  */
 export function visibleName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => NAMED_ESCAPES[char] ?? `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }
