@@ -68,7 +68,7 @@ async function timeInPage(page: Page, act: 'open-library' | 'filter-quarantined'
         const check = () => {
           const status = document.querySelector('.virtual-list [role=status]')?.textContent;
           const row = document.querySelector('.virtual-list .clip-row:not(.loading)');
-          if (row && status === `${expectTotal} clips`) {
+          if (row && status === `${expectTotal.toLocaleString('en')} clip${expectTotal === 1 ? '' : 's'}`) {
             // The frame after this one is when the row is on screen.
             requestAnimationFrame(() => resolve(performance.now() - t0));
           } else if (performance.now() > deadline) reject(new Error(`timed out (${status})`));
