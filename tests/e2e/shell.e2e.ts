@@ -74,6 +74,38 @@ describe('app shell in Chromium', () => {
     });
   }
 
+  it('lists the keyboard shortcuts in a help panel, and they work', async () => {
+    const { page } = app;
+    await page.locator('body').click();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    expect(await help.textContent()).toContain('Alt+1 … Alt+5');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await app.screenshot('help-shortcuts');
+    const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.locator('#screen-title').textContent()).toBe('Library');
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.locator('#screen-title').textContent()).toBe('Offload');
+  });
+
+  it('every screen has no serious accessibility problem at 1024×640 either', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1024, height: 640 });
+    for (const [index, screen] of screens.entries()) {
+      await page.keyboard.press(`Alt+${index + 1}`);
+      await expect.poll(() => page.locator('#screen-title').textContent()).toBe(screen.name);
+      await app.screenshot(`screen-${screen.name.toLowerCase()}-1024`);
+      const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious, screen.name).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 820 });
+  });
+
   it('locks the vault and returns to the unlock screen', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Lock vault' }).click();

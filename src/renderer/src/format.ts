@@ -40,3 +40,13 @@ const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 export function visibleName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => NAMED_ESCAPES[char] ?? `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }
+
+/**
+ * A clip's reason as a person reads it: the core's sentence, with a tool's raw message (ffmpeg, ffprobe)
+ * moved out into `detail` so it can sit behind a "technical detail" disclosure instead of in the sentence.
+ */
+export function humanReason(reason: string): { text: string; detail: string | null } {
+  const match = /^(not readable as \w+|metadata could not be removed|the cleaned copy failed the proof|the cleaned photo failed the proof): (.+?)(\. The original is kept.*)?$/s.exec(reason);
+  if (!match) return { text: reason, detail: null };
+  return { text: `${match[1]}${match[3] ?? '.'}`, detail: match[2]! };
+}

@@ -57,3 +57,18 @@ describe('file names shown safely', () => {
     expect(visibleName(name)).toBe(shown);
   });
 });
+
+describe('raw tool messages are kept out of the sentence', () => {
+  it.each([
+    [
+      'not readable as video: Invalid data found when processing input. The original is kept, encrypted, for review; it will never be exported.',
+      'not readable as video. The original is kept, encrypted, for review; it will never be exported.',
+      'Invalid data found when processing input',
+    ],
+    ['metadata could not be removed: ffmpeg exited with code 1: moov atom not found', 'metadata could not be removed.', 'ffmpeg exited with code 1: moov atom not found'],
+    ['the same file is already in the vault as C0003', 'the same file is already in the vault as C0003', null],
+  ])('%j', async (reason, text, detail) => {
+    const { humanReason } = await import('../../../src/renderer/src/format');
+    expect(humanReason(reason)).toEqual({ text, detail });
+  });
+});

@@ -169,7 +169,10 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
     where.push(`(${alternatives.join(' OR ')})`);
   }
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const order = `${SORT_SQL[query.sort ?? 'code']} ${query.descending ? 'DESC' : 'ASC'}, code ASC`;
+  const direction = query.descending ? 'DESC' : 'ASC';
+  const sort = query.sort ?? 'code';
+  // Ties are broken by code in the same direction, so each sort key reads in order from its (key, code) index.
+  const order = sort === 'code' ? `code ${direction}` : `${SORT_SQL[sort]} ${direction}, code ${direction}`;
   const total = (await catalog.get<{ n: number }>(`SELECT COUNT(*) AS n FROM clips ${clause}`, params))?.n ?? 0;
   const rows = await catalog.all<ClipRow>(`SELECT * FROM clips ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]);
   return { total, items: rows.map((row) => toClip(vault, row, inputs)) };

@@ -4,6 +4,7 @@ import { plural, visibleName } from '../format';
 import { wipeVerdict } from '../offload-verdict';
 import { callCore } from '../safehouse';
 import { Dialog } from './Dialog';
+import { ReasonText } from './ReasonText';
 import { ErrorNotice } from './EmptyState';
 
 const statusText: Record<string, string> = {
@@ -109,7 +110,9 @@ export function OffloadResults({ result, cardPath }: { result: OffloadOutcome; c
                 <span className={`status status-${row.status}`}>{row.label}</span>
               </td>
               <td>{row.removed}</td>
-              <td className="reason">{row.why}</td>
+              <td className="reason">
+                <ReasonText reason={row.why} />
+              </td>
             </tr>
           ))}
         </tbody>
