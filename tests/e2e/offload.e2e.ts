@@ -19,7 +19,7 @@ describe('offload screen', () => {
   });
   afterAll(() => closeApp({ base, safehouse, app }));
 
-  it('scans a card, offloads it with progress, and keeps the light red for what stays on the card: keyboard only', async () => {
+  it('scans a hostile card, offloads it with progress, and says it is NOT safe to wipe (a clip with a newline in its name was not copied): keyboard only', async () => {
     const { page } = app;
     await page.getByRole('heading', { name: 'Offload' }).waitFor();
     // Tab from the top of the page to the card field: the first focusable control after the navigation.

@@ -14,7 +14,7 @@ function steppedRunner(files: number, log: string[]) {
       log.push(`${request.path}:${file}`);
       done += 1;
     }
-    return { ingestId: `i-${request.path}`, cardId: 'c', results: [], notIngested: [], counts: { verified: done, quarantined: 0, failed: files - done, skipped: 0 }, safeToWipe: done === files, recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 }, reportObjectId: 'r' };
+    return { ingestId: `i-${request.path}`, cardId: 'c', results: [], notIngested: [], counts: { verified: done, quarantined: 0, failed: files - done, skipped: 0 }, safeToWipe: done === files, recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 }, reportObjectId: 'r', wipeBlockers: [] };
   };
   const release = async () => {
     for (let spin = 0; spin < 20 && gates.length === 0; spin += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -82,7 +82,7 @@ describe('offload queue', () => {
       run: async (request) => {
         if (request.path === 'bad') throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
         log.push(request.path);
-        return { ingestId: 'i', cardId: 'c', results: [], notIngested: [], counts: { verified: 0, quarantined: 0, failed: 0, skipped: 0 }, safeToWipe: false, recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 }, reportObjectId: 'r' };
+        return { ingestId: 'i', cardId: 'c', results: [], notIngested: [], counts: { verified: 0, quarantined: 0, failed: 0, skipped: 0 }, safeToWipe: false, recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 }, reportObjectId: 'r', wipeBlockers: [] };
       },
       onJob: () => undefined,
       onHeartbeat: () => undefined,

@@ -21,10 +21,23 @@ const result = (overrides: Partial<OffloadResult>): OffloadResult => ({
   safeToWipe: true,
   recovered: { stagingDiscarded: 0, unrecordedObjectsRemoved: 0 },
   reportObjectId: 'r',
+  wipeBlockers: [],
   ...overrides,
 });
 
 describe('the card traffic light', () => {
+  it('words the core\'s blockers for the window and lists each file once', () => {
+    const verdict = wipeVerdict(
+      result({
+        safeToWipe: false,
+        wipeBlockers: [{ file: 'A\nB.MP4', state: 'not-copied', reason: 'name-has-control-characters' }],
+        notIngested: [{ file: 'A\\nB.MP4', reason: 'name contains control characters', kind: 'problem' }],
+      }),
+    );
+    expect(verdict.blockers).toEqual([{ file: 'A\nB.MP4', reason: expect.stringContaining('Rename it on a computer') }]);
+    expect(verdict.blockers[0]!.reason).not.toMatch(/command|safehouse/);
+  });
+
   it.each([
     ['every clip verified', result({}), true, []],
     ['a quarantined original is kept in the vault', result({ results: [clip('A', 'verified'), clip('B', 'quarantined', 'odd')] }), true, []],
@@ -37,7 +50,7 @@ describe('the card traffic light', () => {
     ['a newline in a name, not copied (the reported bug)', result({ notIngested: [{ file: 'A\\nB.MP4', reason: 'name contains control characters', kind: 'problem' }] }), false, ['A\\nB.MP4']],
     ['an unknown file type', result({ notIngested: [{ file: 'notes.xyz', reason: 'not a recognised media file', kind: 'unknown' }] }), false, ['notes.xyz']],
     ['a link out of the card', result({ notIngested: [{ file: 'outside', reason: 'symbolic link', kind: 'unsafe' }] }), false, ['outside']],
-    ['a blocker the core named', { ...result({}), wipeBlockers: [{ file: 'X', state: 'damaged', reason: 'read back differently' }] }, false, ['X']],
+    ['a blocker the core named', result({ wipeBlockers: [{ file: 'X', state: 'damaged', reason: 'object-damaged' }] }), false, ['X']],
   ])('%s', (_name, input, safe, files) => {
     const verdict = wipeVerdict(input);
     expect(verdict.safe).toBe(safe);

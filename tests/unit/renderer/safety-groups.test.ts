@@ -33,8 +33,8 @@ const report: SafetyReport = {
   ],
 };
 const cards = [
-  { id: 'k1', label: 'Card A', createdAt: '', clipCount: 2, verifiedCount: 2, safeToWipe: true },
-  { id: 'k2', label: '', createdAt: '', clipCount: 2, verifiedCount: 2, safeToWipe: true },
+  { id: 'k1', label: 'Card A', createdAt: '', clipCount: 2, verifiedCount: 2, safeToWipe: true, wipeBlockers: [] },
+  { id: 'k2', label: '', createdAt: '', clipCount: 2, verifiedCount: 2, safeToWipe: true, wipeBlockers: [] },
 ];
 const shape = (groups: ReturnType<typeof groupProblems>) => groups.map((group) => [group.title, group.blocked, group.entries.map((entry) => `${entry.clip.code}:${entry.reasons.length}`)]);
 

@@ -18,7 +18,7 @@ const statusText: Record<string, string> = {
 /** The rows shown before "Show all": a card of thousands of files stays quick to open. */
 const FIRST_ROWS = 300;
 
-export type OffloadOutcome = Pick<OffloadResult, 'results' | 'notIngested' | 'counts' | 'safeToWipe'> & Partial<Pick<OffloadResult, 'proxies'>>;
+export type OffloadOutcome = Pick<OffloadResult, 'results' | 'notIngested' | 'counts' | 'safeToWipe'> & Partial<Pick<OffloadResult, 'proxies' | 'wipeBlockers'>>;
 
 /**
  * The end of an offload (or its stored report): per-file results and an unmistakable answer to "can I wipe
@@ -29,7 +29,7 @@ export function OffloadResults({ result, cardPath }: { result: OffloadOutcome; c
   const [error, setError] = useState<string | null>(null);
   const [showAll, setShowAll] = useState(false);
   const { verified, quarantined, failed, skipped } = result.counts;
-  const verdict = wipeVerdict(result as OffloadResult);
+  const verdict = wipeVerdict(result);
 
   const doWipe = async () => {
     if (!cardPath) return;
