@@ -28,6 +28,9 @@ import type {
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  OffloadJob,
+  IngestHistoryEntry,
+  MountedVolume,
 } from './model';
 import type { Result } from './errors';
 
@@ -117,6 +120,10 @@ export const calls = {
         subjectId: idInput.optional(),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
+        // part of a clip code, card label or subject pseudonym
+        search: z.string().max(200).optional(),
+        sort: z.enum(['code', 'created', 'size', 'duration', 'status', 'kind']).optional(),
+        descending: z.boolean().optional(),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(500),
       })
@@ -143,6 +150,13 @@ export const calls = {
   ),
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
+  // The window's offloads: queued in the core (one card at a time), so they outlive navigation and reloads.
+  'offload.queue': call<OffloadJob>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.jobs': call<OffloadJob[]>()(noInput),
+  'offload.pause': call<OffloadJob>()(z.object({ jobId: idInput, paused: z.boolean() }).strict()),
+  'offload.cancel': call<OffloadJob>()(z.object({ jobId: idInput }).strict()),
+  'offload.history': call<IngestHistoryEntry[]>()(noInput),
+  'cards.volumes': call<MountedVolume[]>()(noInput),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
   // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
@@ -211,6 +225,7 @@ export const calls = {
 
 export const events = {
   'offload.progress': {} as IngestProgress,
+  'offload.job': {} as OffloadJob,
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,

@@ -258,13 +258,33 @@ export interface SafetyReason {
   status: Exclude<SafetyStatus, 'cleared'>;
   subjectId: string | null;
   message: string;
-  /** The action that resolves it. */
-  fix: string;
+  /** What resolves it, as data: each face (CLI, window, printed report) words it its own way. */
+  fix: SafetyFix;
+}
+
+/** The kinds of fix a safety reason can ask for. */
+export type SafetyFixAction =
+  | 'inspect-quarantined'
+  | 'offload-again'
+  | 'finish-offload'
+  | 'record-who-appears'
+  | 'recall-exports'
+  | 'leave-out-or-remove-appearance'
+  | 'record-consent'
+  | 'draw-face-regions';
+
+/** One fix: what to do, to which clip and/or subject. */
+export interface SafetyFix {
+  action: SafetyFixAction;
+  clipId?: string;
+  subjectId?: string;
 }
 
 export interface ClipSafetyReport {
   clipId: string;
   code: string;
+  /** The card it came from, so problems can be grouped by card. */
+  cardId: string;
   status: ClipStatus;
   safety: SafetyStatus;
   subjectIds: string[];
@@ -499,4 +519,42 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+}
+
+// offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them
+
+export type OffloadJobState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One card offload as the core runs it: queued behind another, running, paused between files, or finished. */
+export interface OffloadJob {
+  id: string;
+  path: string;
+  label: string | null;
+  state: OffloadJobState;
+  /** Asked to stop: files already being copied finish (so the vault stays consistent), no new ones start. */
+  cancelRequested: boolean;
+  queuedAt: string;
+  /** The latest overall progress; null until the first file starts. */
+  progress: IngestProgress | null;
+  /** Files being worked on right now, each with its own bytes and step. */
+  files: IngestProgress[];
+  result: OffloadResult | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A finished offload whose stored report can be opened. */
+export interface IngestHistoryEntry {
+  ingestId: string;
+  cardId: string;
+  cardLabel: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+}
+
+/** A mounted removable volume the app found by itself (under /media, /run/media or /Volumes). */
+export interface MountedVolume {
+  path: string;
+  name: string;
 }
