@@ -10,6 +10,7 @@ import { probeFile } from '../media/probe';
 import { createCleanlinessProver, type ProofResult } from '../media/proof';
 import { sanitizeAv } from '../media/sanitize';
 import { cleanStill } from '../media/still-clean';
+import { startFieldProxy } from '../proxies/field-proxy';
 import type { UnlockedVault, WrittenObject } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
@@ -115,22 +116,28 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const duration = probe.duration ?? 0;
+  // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
+  const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration, timecode: probe.timecode ?? null }) : null;
   let proof: ProofResult;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {
       prover.push(chunk);
       await writer.write(chunk);
+      await fieldProxy?.push(chunk);
     }
+    fieldProxy?.end();
     await run.done;
     context.advance(0, 'prove');
     proof = await prover.finish();
   } catch (error) {
     run.kill();
+    fieldProxy?.abort();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `metadata could not be removed: ${reasonOf(error)}`);
   }
   context.advance(clip.primary.size / 3, 'encrypt');
   if (!proof.clean) {
+    fieldProxy?.abort();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned copy failed the proof: ${proof.problems.join('; ')}`);
   }
@@ -139,7 +146,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     ...(video ? [{ type: 'video' as const, codec: video.codec, ...(video.width ? { width: video.width } : {}), ...(video.height ? { height: video.height } : {}) }] : []),
     ...audio.map((stream) => ({ type: 'audio' as const, codec: stream.codec, ...(stream.sampleRate ? { sampleRate: stream.sampleRate } : {}), ...(stream.channels ? { channels: stream.channels } : {}) })),
   ];
-  return record(context, clip, fingerprint, {
+  const stored = await record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
     source,
@@ -150,6 +157,8 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     streams,
     timecode: probe.timecode ?? null,
   });
+  if (fieldProxy && 'id' in stored) await fieldProxy.keep(context.catalog, stored.id);
+  return stored;
 }
 
 async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprint: string): Promise<Stored> {
