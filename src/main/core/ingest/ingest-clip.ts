@@ -117,7 +117,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const duration = probe.duration ?? 0;
   // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
-  const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration, timecode: probe.timecode ?? null }) : null;
+  const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration }) : null;
   let proof: ProofResult;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {

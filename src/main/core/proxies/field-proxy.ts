@@ -2,8 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Catalog } from '../catalog';
 import type { MediaTools } from '../media/media-tools';
 import { encodeProxy, findProxyFont, type MadeProxy } from '../media/proxy';
-import { buildProxyGraph } from '../media/proxy-filters';
-import type { ProtectionPlan } from '../subjects/protection-plan';
+import { FIELD_MOSAIC_FPS, fieldMosaicGraph } from '../media/proxy-filters';
 import type { UnlockedVault } from '../vault/vault';
 import { replaceProxy } from './proxy-store';
 
@@ -11,7 +10,8 @@ import { replaceProxy } from './proxy-store';
  * Field proxies. A field vault seals its masters to HQ and cannot open them, so it could never make a
  * proxy from them; the crew still needs to see what they shot. During the offload the sanitized bytes
  * already flowing to the encryptor are teed, through a pipe, into one more ffmpeg that makes a full-frame
- * mosaic proxy and its thumbnail strip (the "unknown people" plan: 16-column area mosaic, no sound),
+ * mosaic proxy and its thumbnail strip (proxy-filters.ts fieldMosaicGraph: the 16-column area mosaic of a
+ * clip nobody has reviewed, no sound, keyframes only),
  * sealed to the proxy class, which the field passphrase opens. Nothing is written in clear: the bytes
  * go memory → pipe → ffmpeg → pipe → encryptor.
  *
@@ -23,15 +23,13 @@ import { replaceProxy } from './proxy-store';
 
 export const FIELD_MOSAIC_FINGERPRINT = 'field-mosaic-v1';
 
-/** The plan of a clip nobody has reviewed (safety-rules.ts planProtection), under the field mark. */
-const FIELD_MOSAIC_PLAN: ProtectionPlan = { mode: 'full', regions: [], voice: { method: 'mute', ranges: 'all' }, excluded: false, fingerprint: FIELD_MOSAIC_FINGERPRINT };
-
 /**
- * Decoding the 1080p/4K master is the field proxy's whole cost (the mosaic keeps 16 columns of it): the
- * deblocking filter is skipped (its effect is far below one mosaic block), as are frames that no other
- * frame references (the proxy's frame rate drops where a camera uses them; cuts and movement stay).
+ * Only keyframes are decoded (cameras write one every 0.5–2 s, some every several seconds): decoding every
+ * frame of a 1080p master and encoding it again cost the offload 3–4× its CPU (measured on the ingest
+ * bench), for a picture that is 16 blocks wide. What is seen: each shot, its cuts, and movement from one
+ * keyframe to the next.
  */
-const CHEAP_DECODE = ['-skip_loop_filter', 'all', '-skip_frame', 'noref'];
+const CHEAP_DECODE = ['-skip_frame', 'nokey'];
 /** Bytes queued for the proxy's ffmpeg before the offload waits for it. */
 const QUEUE_BYTES = 8 * 1024 * 1024;
 
@@ -56,7 +54,7 @@ export interface SanitizedTap {
 export function startFieldProxy(
   vault: UnlockedVault,
   tools: MediaTools,
-  video: { width?: number; height?: number; fps?: number; durationSeconds: number; timecode: string | null },
+  video: { width?: number; height?: number; durationSeconds: number },
 ): SanitizedTap | null {
   if (vault.info.canOpen.master || !vault.info.canOpen.proxy) return null;
   let fontFile: string;
@@ -65,15 +63,14 @@ export function startFieldProxy(
   } catch {
     return null; // no burn-in font on this laptop: no field proxy (the offload goes on)
   }
-  const source = { width: video.width ?? 0, height: video.height ?? 0, fps: video.fps ?? 25, durationSeconds: video.durationSeconds, hasVideo: true, hasAudio: false };
   // The clip code is given only once the clip is recorded, after its master: the burn-in says FIELD.
-  const graph = buildProxyGraph(FIELD_MOSAIC_PLAN, source, { clipCode: 'FIELD', timecode: video.timecode, fontFile }, { rubberband: false });
+  const graph = fieldMosaicGraph({ width: video.width ?? 0, height: video.height ?? 0, durationSeconds: video.durationSeconds }, { clipCode: 'FIELD', fontFile });
   const input = new PassThrough({ highWaterMark: QUEUE_BYTES });
   let failed = false;
   const made: Promise<MadeProxy | null> = encodeProxy(vault, tools, input, {
     graph,
-    fps: source.fps,
-    durationSeconds: source.durationSeconds,
+    fps: FIELD_MOSAIC_FPS,
+    durationSeconds: video.durationSeconds,
     meta: { role: 'proxy', mode: 'field-mosaic' },
     decoderArgs: CHEAP_DECODE,
     threads: 1,
