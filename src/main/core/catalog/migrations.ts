@@ -190,6 +190,18 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'card file lists, clip failure kinds',
+    // files_sealed: the card's file list as scanned at the start of an offload (names are sealed: they
+    // identify a card), so `cards` can tell a file never copied (a killed ingest) from a card fully in.
+    // failure_kind / quarantine_reason: codes the faces word; a failed clip is retried by the next run.
+    up: `
+      ALTER TABLE cards ADD COLUMN files_sealed BLOB;
+      ALTER TABLE clips ADD COLUMN failure_kind TEXT;
+      ALTER TABLE clips ADD COLUMN quarantine_reason TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
