@@ -87,7 +87,9 @@ describe('field to HQ through a bucket and a drive', () => {
     await counting.stop();
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     const summary = summaryOf(resumed.stdout) as { objects: { total: number; sent: number; alreadyThere: number }; records: { total: number; sent: number }; newRecord: number | null };
-    expect(summary.objects.alreadyThere).toBeGreaterThanOrEqual(partial.length);
+    // What arrived whole is skipped; an object the emulator kept half-written (its size differs) is sent again.
+    expect(summary.objects.alreadyThere).toBeGreaterThan(0);
+    expect(summary.objects.alreadyThere).toBeLessThanOrEqual(partial.length);
     expect(summary.objects.sent).toBe(summary.objects.total - summary.objects.alreadyThere);
     // Record 1 was made (and kept) by the dropped push and is sent unchanged now; record 2 carries what
     // happened since — this push's own unlock in the device's audit log.

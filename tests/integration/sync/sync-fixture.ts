@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { getCard } from '../media/card-fixture';
@@ -8,12 +8,13 @@ import { cli } from '../cli/cli-harness';
 
 export const env = { HQ_PASS: 'headquarters passphrase long enough', CREW_PASS: 'crew passphrase in the field', OTHER_PASS: 'second crew passphrase in the field' };
 
-/** A copy of the generated card holding only the named media files (plus the card's litter and sidecars). */
+/** A copy of the generated card holding only the named media files (plus the card's litter and other files). */
 export async function cardWith(dest: string, keep: RegExp): Promise<string> {
   await fs.cp(getCard().root, dest, {
     recursive: true,
     preserveTimestamps: true,
-    filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT|XML)$/i.test(file) || keep.test(file),
+    // Symbolic links stay behind (the card's hostile link blocks "safe to wipe", which is not this test's subject).
+    filter: (file) => !lstatSync(file).isSymbolicLink() && (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT|XML)$/i.test(file) || keep.test(file)),
   });
   return dest;
 }

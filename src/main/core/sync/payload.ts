@@ -27,6 +27,7 @@ export const payloadSchema = z.strictObject({
         kind: z.enum(['video', 'audio', 'still']),
         status: z.enum(['verified', 'quarantined']),
         reason: z.string().max(4000).nullable(),
+        quarantineReason: z.string().regex(/^[a-z0-9-]{1,64}$/).nullable().optional(),
         masterObjectId: objectId.nullable(),
         reportObjectId: objectId.nullable(),
         originalName: sealed.nullable(),
