@@ -29,6 +29,7 @@ export async function grayFrames(tools: MediaTools, bytes: Buffer, width: number
   const run = await runTool(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', 'pipe:0', '-vf', `scale=${width}:${height}:flags=bicubic`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], {
     input: bytes,
     timeoutMs: 600_000,
+    maxStdout: 4 * 1024 ** 3, // every frame is needed: the default cap would silently drop the later ones
   });
   if (run.code !== 0) throw new Error(`ffmpeg: ${run.stderr}`);
   const size = width * height;

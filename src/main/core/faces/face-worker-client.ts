@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SafehouseError } from '../../../shared/errors';
 import type { Detection } from './blazeface';
@@ -17,15 +18,16 @@ export const MODEL_FILES = ['blazeface.json', 'blazeface.bin'];
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 const hasAll = (dir: string, files: readonly string[]) => files.every((file) => existsSync(join(dir, file)));
+/** This module's folder: out/main (or out/main/chunks) when built, src/main/core/faces when run from source. */
+const here = () => dirname(fileURLToPath(import.meta.url));
 
 function bundleDirs(): string[] {
-  // __dirname is out/main (or out/main/chunks) when built, src/main/core/faces when tests run the sources.
   const processWithResources = process as NodeJS.Process & { resourcesPath?: string };
   return [
     ...(processWithResources.resourcesPath ? [processWithResources.resourcesPath] : []),
-    resolve(__dirname, '../../resources'),
-    resolve(__dirname, '../../../resources'),
-    resolve(__dirname, '../../../../resources'),
+    resolve(here(), '../../resources'),
+    resolve(here(), '../../../resources'),
+    resolve(here(), '../../../../resources'),
   ];
 }
 
@@ -46,9 +48,9 @@ export function detectorFiles(): DetectorFiles {
 
 export function faceWorkerFile(): string {
   const candidates = [
-    join(__dirname, 'face-worker.js'),
-    resolve(__dirname, '../face-worker.js'),
-    resolve(__dirname, '../../../../out/main/face-worker.js'),
+    join(here(), 'face-worker.js'),
+    resolve(here(), '../face-worker.js'),
+    resolve(here(), '../../../../out/main/face-worker.js'),
   ];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new SafehouseError('FACE_DETECTOR_MISSING', 'The face analysis worker was not built. From source, run `npm run build` first.');
