@@ -24,6 +24,10 @@ import type {
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  ClipFaces,
+  FaceScanOutcome,
+  FaceScanProgress,
+  FaceTrack,
 } from './model';
 import type { Result } from './errors';
 
@@ -192,6 +196,21 @@ export const calls = {
     z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
   ),
   'export.list': call<ExportRecord[]>()(noInput),
+  // faces: automatic face tracks, reviewed and confirmed by a person
+  'faces.scan': call<FaceScanOutcome[]>()(
+    // Without clipIds: every clip not analysed yet. wait=false queues the scans and answers at once.
+    z.object({ clipIds: z.array(idInput).max(10_000).optional(), wait: z.boolean().optional() }).strict(),
+  ),
+  'faces.cancel': call<{ cancelled: number }>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),
+  'faces.list': call<ClipFaces>()(z.object({ clipId: idInput }).strict()),
+  'faces.assign': call<FaceTrack>()(z.object({ clipId: idInput, trackId: idInput, subjectId: idInput.nullable() }).strict()),
+  'faces.confirm': call<ClipSafetyReport>()(z.object({ clipId: idInput }).strict()),
+  'faces.deleteTrack': call<{ removed: boolean }>()(z.object({ clipId: idInput, trackId: idInput }).strict()),
+  'faces.adjustTrack': call<FaceTrack>()(z.object({ clipId: idInput, trackId: idInput, keyframe: regionKeyframeInput }).strict()),
+  'faces.addTrack': call<FaceTrack>()(
+    z.object({ clipId: idInput, keyframes: z.array(regionKeyframeInput).min(2).max(100_000) }).strict()
+      .refine((v) => new Set(v.keyframes.map((k) => k.t)).size > 1, 'a drawn track must span some time (keyframes at two different times)'),
+  ),
 } as const;
 
 export const events = {
@@ -199,6 +218,7 @@ export const events = {
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,
+  'faces.progress': {} as FaceScanProgress,
 } as const;
 
 export type Calls = typeof calls;

@@ -29,6 +29,8 @@ export const errorMessages = {
   NOT_SAFE: 'This is not safe to do yet.',
   PROXY_FAILED: 'Making the anonymised proxy failed; nothing was stored. The master is unchanged; try again, and report it if it keeps failing.',
   FONT_MISSING: 'The font for the proxy burn-in was not found. Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) or point SAFEHOUSE_PROXY_FONT at a .ttf file.',
+  CANCELLED: 'The task was cancelled before it finished; nothing from it was stored. Start it again when you are ready.',
+  FACE_DETECTOR_MISSING: 'The face detector files (model weights or its WebAssembly runtime) were not found. Reinstall Safehouse, or from source run `npm ci` and `npm run build`.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
 } as const;
 

@@ -203,7 +203,8 @@ export type SafetyReasonCode =
   | 'clip-quarantined'
   | 'clip-failed'
   | 'clip-not-verified'
-  | 'clip-unreviewed';
+  | 'clip-unreviewed'
+  | 'faces-unconfirmed';
 
 export interface SafetyReason {
   code: SafetyReasonCode;
@@ -370,4 +371,53 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+}
+
+/** One face followed through a clip: a region track (0–1 of the frame, top-left origin, seconds). */
+export interface FaceTrack {
+  id: string;
+  clipId: string;
+  /** The subject this face was assigned to; null = an unknown person, always covered. */
+  subjectId: string | null;
+  /** The appearance the assignment recorded (the track is its face region); null when unassigned. */
+  appearanceId: string | null;
+  origin: 'detected' | 'drawn';
+  /** A person confirmed (or drew or adjusted) this track. */
+  confirmed: boolean;
+  /** Highest detector score; null for a drawn track. */
+  score: number | null;
+  from: number;
+  to: number;
+  keyframes: RegionKeyframe[];
+}
+
+export interface ClipFaces {
+  clipId: string;
+  code: string;
+  /** null: never analysed (the proxy stays a full mosaic). */
+  scannedAt: string | null;
+  /** When a person last confirmed the tracks; null while unconfirmed. */
+  confirmedAt: string | null;
+  tracks: FaceTrack[];
+}
+
+export interface FaceScanProgress {
+  clipId: string;
+  code: string;
+  state: 'queued' | 'analysing' | 'done' | 'failed' | 'cancelled' | 'skipped';
+  fraction: number | null;
+  /** Tracks found, once done. */
+  tracks?: number;
+  error?: string;
+}
+
+export interface FaceScanOutcome {
+  clipId: string;
+  code: string;
+  result: 'done' | 'failed' | 'cancelled' | 'skipped';
+  tracks: number;
+  /** Sampled frames analysed and the seconds it took (wall clock), for the speed report. */
+  frames: number;
+  seconds: number;
+  error?: string;
 }

@@ -190,6 +190,36 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'face tracks',
+    // Automatic face tracks per clip. A box is where a face is, not who it is (no descriptor, nothing a
+    // person typed), so it is stored plainly like drawn regions. face_scans says a clip was analysed and
+    // when a person confirmed its tracks; a track assigned to a subject points at the appearance recorded
+    // for it (its face region), and a removed appearance leaves the track unassigned (looked up with a
+    // LEFT JOIN), so the track is covered again rather than forgotten.
+    up: `
+      CREATE TABLE face_scans (
+        clip_id TEXT PRIMARY KEY REFERENCES clips(id),
+        scanned_at TEXT NOT NULL,
+        frames INTEGER NOT NULL,
+        settings_json TEXT NOT NULL,
+        confirmed_at TEXT
+      ) STRICT;
+      CREATE TABLE face_tracks (
+        id TEXT PRIMARY KEY,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        origin TEXT NOT NULL CHECK (origin IN ('detected', 'drawn')),
+        keyframes_json TEXT NOT NULL,
+        score REAL,
+        confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
+        appearance_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX face_tracks_by_clip ON face_tracks(clip_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -9,6 +9,7 @@ import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
+import { queueScansAfterOffload } from '../faces/handlers';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
@@ -66,6 +67,8 @@ async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResu
   const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
   if (mode === 'background') {
     build.catch(() => undefined);
+    // The window analyses new clips for faces by itself; the CLI runs `safehouse faces scan` when asked.
+    queueScansAfterOffload(context, clipIds);
     return { built: 0, failed: 0, queued: clipIds.length, note: null };
   }
   const outcomes = await build;
