@@ -4,13 +4,14 @@ import { type CliIo, exitCodes, UsageError } from './cli-io';
 import type { Command } from './command';
 import { exportCommands } from './export-commands';
 import { faceCommands } from './face-commands';
+import { appearanceProposalCommands } from './appearance-proposal-commands';
 import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...faceCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...faceCommands, ...appearanceProposalCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

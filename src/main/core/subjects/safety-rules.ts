@@ -30,6 +30,8 @@ export interface RuleFaces {
   confirmed: boolean;
   /** Tracks no subject is assigned to: unknown people, always covered. */
   unassigned: readonly (readonly RegionKeyframe[])[];
+  /** Tracks proposed as a known subject, waiting for a person to accept or reject (who appears where). */
+  proposed?: number;
 }
 
 export interface RuleSubject {
@@ -74,6 +76,12 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
     applies: (clip) => clip.faces != null && !clip.faces.confirmed,
     reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
       `Check every face is tracked (delete false ones, adjust or add missed ones, assign known people), then confirm (safehouse faces confirm --clip ${clip.id}).`),
+  },
+  {
+    // Nothing becomes an appearance without a person: a face proposed as a known subject holds the clip.
+    applies: (clip) => (clip.faces?.proposed ?? 0) > 0,
+    reason: (clip) => reason('appearance-proposed', 'needs-review', `A face in ${clip.code} may be a known subject: ${clip.faces?.proposed ?? 0} proposal(s) wait for a person.`,
+      'Accept or reject each proposed appearance.'),
   },
   {
     // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review.
