@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,17 @@ afterAll(async () => {
 });
 
 const clipId = (name: string) => clips.get(name)!.id;
+async function grayPixels(jpeg: Buffer): Promise<Buffer> {
+  const { ffmpeg } = await findMediaTools();
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg exited ${code}`))));
+    child.stdin.end(jpeg);
+  });
+}
 async function clipSafety(id: string) {
   const report = (await call('safety.report', {})).clips.find((c) => c.clipId === id);
   if (!report) throw new Error(`no safety report for ${id}`);
@@ -123,6 +135,33 @@ describe('who appears where', () => {
     }
     const forHopper = await call('faces.proposals', { subjectId: subjectOf.hopper });
     expect(new Set(forHopper.map((p) => p.trackId))).toEqual(new Set([track('hopper-flip-dim'), track('both', 1)]));
+  });
+
+  it('shows a proposed face as a mosaic unless a person reveals it, and audits only the reveal', async () => {
+    const [proposal] = await call('faces.proposals', { subjectId: subjectOf.collins });
+    const audited = async () => {
+      const vault = await unlockVault(dir, PASS);
+      const catalog = await vault.catalog();
+      const rows = await catalog.all<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'clip.view-unmasked'");
+      await catalog.close();
+      vault.lock();
+      return rows[0]!.n;
+    };
+    const before = await audited();
+    const masked = await call('faces.proposalThumbnail', { proposalId: proposal!.id, reveal: false });
+    expect(await audited()).toBe(before);
+    const revealed = await call('faces.proposalThumbnail', { proposalId: proposal!.id, reveal: true });
+    expect(await audited()).toBe(before + 1);
+    // Detail: the share of neighbouring pixels that differ. A 12-block mosaic has almost none.
+    const detail = async (base64: string) => {
+      const gray = await grayPixels(Buffer.from(base64, 'base64'));
+      let edges = 0;
+      for (let i = 1; i < gray.length; i++) if (Math.abs(gray[i]! - gray[i - 1]!) > 6) edges++;
+      return edges / gray.length;
+    };
+    const [maskedDetail, revealedDetail] = [await detail(masked.base64), await detail(revealed.base64)];
+    expect(maskedDetail).toBeLessThan(0.1);
+    expect(revealedDetail).toBeGreaterThan(maskedDetail * 3);
   });
 
   it('keeps a clip with a proposal in review until a person decides', async () => {

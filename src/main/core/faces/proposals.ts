@@ -4,9 +4,12 @@ import { appendAudit } from '../audit/audit-log';
 import type { CatalogTx } from '../catalog';
 import { emitProtectionChanged } from '../subjects/protection-events';
 import { assertSubject } from '../subjects/subjects';
+import type { MediaTools } from '../media/media-tools';
+import { reviewFrame } from '../media/review-frame';
 import type { UnlockedVault } from '../vault/vault';
 import { assignTrack } from './face-review';
-import { tracksOf } from './face-store';
+import { getTrack, tracksOf } from './face-store';
+import { boxAt } from './track-descriptors';
 import { groupUnknownTracks, proposeAppearances, type AssignedTrack, type TrackDescriptor } from './identity-match';
 
 /**
@@ -223,4 +226,18 @@ export async function forgetSubjectFaces(vault: UnlockedVault, subjectId: string
   // The catalog runs with secure_delete on (catalog.ts): the deleted sealed bytes are overwritten, not left in free pages.
   await catalog.transaction((tx) => refreshProposals(vault, tx));
   return result;
+}
+
+/**
+ * The proposed face, from the middle of its track: a coarse mosaic unless a person chooses to reveal it (then
+ * audited like every unmasked view). The producer compares it with the subject without seeing it by default.
+ */
+export async function proposalThumbnail(vault: UnlockedVault, tools: MediaTools, id: string, reveal: boolean): Promise<{ mime: 'image/jpeg'; base64: string }> {
+  const catalog = await vault.catalog();
+  const row = await proposalRow(catalog, id);
+  const track = await getTrack(catalog, row.clip_id, row.track_id);
+  const middle = (track.from + track.to) / 2;
+  const box = boxAt(track.keyframes, middle) ?? track.keyframes[0];
+  if (!box) throw new SafehouseError('NOT_FOUND', 'This face track has no box to show.');
+  return reviewFrame(vault, tools, row.clip_id, middle, { crop: { x: box.x, y: box.y, w: box.w, h: box.h }, masked: !reveal });
 }
