@@ -251,7 +251,9 @@ export type SafetyReasonCode =
   | 'clip-quarantined'
   | 'clip-failed'
   | 'clip-not-verified'
-  | 'clip-unreviewed';
+  | 'clip-unreviewed'
+  | 'faces-unconfirmed'
+  | 'appearance-proposed';
 
 export interface SafetyReason {
   code: SafetyReasonCode;
@@ -271,7 +273,9 @@ export type SafetyFixAction =
   | 'recall-exports'
   | 'leave-out-or-remove-appearance'
   | 'record-consent'
-  | 'draw-face-regions';
+  | 'draw-face-regions'
+  | 'confirm-face-tracks'
+  | 'decide-proposals';
 
 /** One fix: what to do, to which clip and/or subject. */
 export interface SafetyFix {
@@ -615,4 +619,77 @@ export interface IngestHistoryEntry {
 export interface MountedVolume {
   path: string;
   name: string;
+}
+
+/** One face followed through a clip: a region track (0–1 of the frame, top-left origin, seconds). */
+export interface FaceTrack {
+  id: string;
+  clipId: string;
+  /** The subject this face was assigned to; null = an unknown person, always covered. */
+  subjectId: string | null;
+  /** The appearance the assignment recorded (the track is its face region); null when unassigned. */
+  appearanceId: string | null;
+  origin: 'detected' | 'drawn';
+  /** A person confirmed (or drew or adjusted) this track. */
+  confirmed: boolean;
+  /** Highest detector score; null for a drawn track. */
+  score: number | null;
+  from: number;
+  to: number;
+  keyframes: RegionKeyframe[];
+}
+
+export interface ClipFaces {
+  clipId: string;
+  code: string;
+  /** null: never analysed (the proxy stays a full mosaic). */
+  scannedAt: string | null;
+  /** When a person last confirmed the tracks; null while unconfirmed. */
+  confirmedAt: string | null;
+  tracks: FaceTrack[];
+}
+
+export interface FaceScanProgress {
+  clipId: string;
+  code: string;
+  state: 'queued' | 'analysing' | 'done' | 'failed' | 'cancelled' | 'skipped';
+  fraction: number | null;
+  /** Tracks found, once done. */
+  tracks?: number;
+  error?: string;
+}
+
+export interface FaceScanOutcome {
+  clipId: string;
+  code: string;
+  result: 'done' | 'failed' | 'cancelled' | 'skipped';
+  tracks: number;
+  /** Sampled frames analysed and the seconds it took (wall clock), for the speed report. */
+  frames: number;
+  seconds: number;
+  error?: string;
+}
+
+/** "This face track may be that subject": proposed from face descriptors, decided by a person. */
+export type FaceProposalState = 'pending' | 'accepted' | 'rejected';
+
+export interface FaceProposal {
+  id: string;
+  clipId: string;
+  code: string;
+  trackId: string;
+  subjectId: string;
+  /** Similarity of the faces, 0–1. */
+  score: number;
+  /** Seconds: the track's time range in the clip. */
+  from: number;
+  to: number;
+  state: FaceProposalState;
+  decidedAt: string | null;
+}
+
+/** Unassigned face tracks that look like one person ("unknown person N"), to be named at once. */
+export interface UnknownPersonGroup {
+  number: number;
+  tracks: { trackId: string; clipId: string; code: string; from: number; to: number }[];
 }

@@ -16,6 +16,7 @@ import { retryClip } from './retry-clip';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
 import { appendAudit } from '../audit/audit-log';
+import { queueScansAfterOffload } from '../faces/handlers';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
@@ -125,6 +126,8 @@ async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResu
   const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
   if (mode === 'background') {
     build.catch(() => undefined);
+    // The window analyses new clips for faces by itself; the CLI runs `safehouse faces scan` when asked.
+    queueScansAfterOffload(context, clipIds);
     return { built: 0, failed: 0, queued: clipIds.length, note: null };
   }
   const outcomes = await build;
