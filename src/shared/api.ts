@@ -138,6 +138,8 @@ export const calls = {
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
+  // HQ: whether the camera start timecode goes out with masters and proxies (time of day can identify).
+  'vault.setTimecodePolicy': call<{ timecodePolicy: 'keep' | 'drop' }>()(z.object({ policy: z.enum(['keep', 'drop']) }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
   // subjects, consent, safety, audit

@@ -8,6 +8,8 @@ import { exportMaster } from '../../../src/main/core/ingest/export-master';
 import { offloadCard } from '../../../src/main/core/ingest/offload';
 import { writeTimecodePolicy } from '../../../src/main/core/ingest/timecode-policy';
 import { findMediaTools, type MediaTools } from '../../../src/main/core/media/media-tools';
+import { probeStream } from '../../../src/main/core/media/probe';
+import { makeProxy } from '../../../src/main/core/media/proxy';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 // @ts-expect-error -- plain ESM script without type declarations
 import { makeFormats, OWNER, PLACE_TEXT, SERIAL } from '../../../scripts/fixtures/make-formats.mjs';
@@ -133,4 +135,17 @@ describe('audio and video formats', () => {
       await writeTimecodePolicy(vault, 'keep');
     }
   });
+
+  it('a portrait clip (rotated display matrix) gets a portrait proxy, not a squeezed landscape one', async () => {
+    const m = made.find((x) => x.keeps.portrait)!;
+    const catalog = await vault.catalog();
+    const row = await catalog.get<{ master_object_id: string }>('SELECT master_object_id FROM clips WHERE id = ?', [outcome(m.rel)!.clipId]);
+    const plan = { mode: 'none' as const, regions: [], voice: null, excluded: false, fingerprint: 'portrait' };
+    const made2 = await makeProxy(vault, tools, { masterObjectId: row!.master_object_id, plan, clipCode: 'C0005', timecode: m.keeps.timecode!, durationSeconds: 2 });
+    expect([made2.width, made2.height]).toEqual([180, 320]);
+    const probe = await probeStream(tools, (await vault.readObject(made2.proxy.id)).data);
+    const v = probe.streams.find((s) => s.type === 'video')!;
+    // Shown upright: either stored portrait, or stored landscape with a matrix that turns it.
+    expect(Math.abs((v.rotation ?? 0) % 180) === 90 ? [v.height, v.width] : [v.width, v.height]).toEqual([180, 320]);
+  }, 60_000);
 });

@@ -7,6 +7,8 @@ import { exportCardMhl } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
+import { writeTimecodePolicy } from './timecode-policy';
+import { SafehouseError } from '../../../shared/errors';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
 
@@ -38,6 +40,12 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       return (await readIngestReport(vault, await vault.catalog(), ingestId)) as IngestReport | null;
     },
     'export.master': async ({ clipId, outPath }) => exportMaster(context.requireVault(), await context.mediaTools(), clipId, outPath),
+    'vault.setTimecodePolicy': async ({ policy }) => {
+      const vault = context.requireVault();
+      // A field vault cannot open masters; what leaves with them is decided where they can be opened.
+      if (!vault.info.canOpen.master) throw new SafehouseError('KEY_CLASS_UNAVAILABLE', 'Only HQ decides what leaves with the masters; this field vault cannot.');
+      return { timecodePolicy: await writeTimecodePolicy(vault, policy) };
+    },
     'card.exportMhl': async ({ cardId, outPath }) => exportCardMhl(context.requireVault(), cardId, outPath),
     'card.wipe': async ({ path }) => {
       const vault = context.requireVault();

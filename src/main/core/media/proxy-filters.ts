@@ -58,10 +58,22 @@ export const PITCH_FACTOR = 0.75;
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 const num = (n: number) => String(Math.round(n * 1000) / 1000);
 
-/** Proxy frame size: about 960 wide (never upscaled), even dimensions for H.264 4:2:0. */
+/**
+ * Proxy frame size: about 960 on the long side (never upscaled), even dimensions for H.264 4:2:0. A
+ * portrait frame stays portrait (about 540×960), never squeezed into a landscape box.
+ */
 export function proxySize(width: number, height: number): { width: number; height: number } {
+  if (height > width) {
+    const h = even(Math.min(PROXY_WIDTH, height));
+    return { width: even((width * h) / height), height: h };
+  }
   const w = even(Math.min(PROXY_WIDTH, width));
   return { width: w, height: even((height * w) / width) };
+}
+
+/** The frame as shown: ffmpeg applies the display matrix when decoding, so ±90° swaps width and height. */
+export function displayedSize(width: number, height: number, rotation: number | undefined): { width: number; height: number } {
+  return Math.abs(Math.round((rotation ?? 0) / 90)) % 2 === 1 ? { width: height, height: width } : { width, height };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { UnlockedVault } from '../vault/vault';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
 import { probeStream } from './probe';
-import { buildProxyGraph, type ProxyGraph, type ProxySource } from './proxy-filters';
+import { buildProxyGraph, displayedSize, type ProxyGraph, type ProxySource } from './proxy-filters';
 import { lastLine, runTool } from './run-tool';
 import { seiFilterFor } from './sanitize';
 
@@ -150,9 +150,10 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   const video = probe.streams.find((s) => s.type === 'video' && !s.attachedPic);
   const audio = probe.streams.find((s) => s.type === 'audio');
   const duration = options.durationSeconds ?? probe.duration ?? 0;
+  const shown = displayedSize(video?.width ?? 0, video?.height ?? 0, video?.rotation);
   const source: ProxySource = {
-    width: video?.width ?? 0,
-    height: video?.height ?? 0,
+    width: shown.width,
+    height: shown.height,
     fps: video?.fps ?? 25,
     durationSeconds: duration,
     hasVideo: video !== undefined,

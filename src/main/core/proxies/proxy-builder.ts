@@ -1,5 +1,6 @@
 import type { ProxyProgress, ProxyStatus } from '../../../shared/model';
 import { SafehouseError, toErrorShape } from '../../../shared/errors';
+import { readTimecodePolicy } from '../ingest/timecode-policy';
 import type { MediaTools } from '../media/media-tools';
 import { makeProxy } from '../media/proxy';
 import { getProtectionPlan } from '../subjects/protection-plan';
@@ -43,7 +44,7 @@ async function buildOne(vault: UnlockedVault, tools: MediaTools, clipId: string,
       masterObjectId: clip.master_object_id,
       plan,
       clipCode: clip.code,
-      timecode: sourceTimecode(vault, clip),
+      timecode: (await readTimecodePolicy(vault)) === 'keep' ? sourceTimecode(vault, clip) : null,
       durationSeconds: clip.duration,
       onProgress: (sample) => {
         live.set(key, { state: 'building', fraction: sample.fraction });
