@@ -370,4 +370,6 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+  /** A still stored in another format than the camera's (or turned upright), and why; null otherwise. */
+  conversion?: string | null;
 }

@@ -5,6 +5,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { StreamSummary } from '../../../shared/model';
 import { exportExtensionsFor, exportPlanFor, type ExportPlan } from '../media/containers';
 import type { MediaTools } from '../media/media-tools';
+import { stillFormat } from '../media/still-master';
 import { exportTimecode } from './timecode-policy';
 import type { UnlockedVault } from '../vault/vault';
 
@@ -62,8 +63,16 @@ function planFor(code: string, streamsJson: string | null, target: string): Expo
   throw new SafehouseError('INVALID_INPUT', `A ${ext || 'file without an extension'} file cannot hold ${code}'s ${[video, ...audio].filter(Boolean).join(' + ')} without re-encoding; name the export with one of: ${fits.join(', ')}.`);
 }
 
+// Extensions that name each clean still format (a HEIC or raw is stored as PNG: it is exported as one).
+const STILL_EXTENSIONS: Record<string, string[]> = { jpeg: ['.jpg', '.jpeg'], png: ['.png'], gif: ['.gif'], webp: ['.webp'] };
+
 async function writeStill(vault: UnlockedVault, objectId: string, target: string): Promise<void> {
   const { data } = await vault.readObject(objectId);
+  const format = stillFormat(data, path.extname(target));
+  const fits = (format && STILL_EXTENSIONS[format]) || [];
+  if (!fits.includes(path.extname(target).toLowerCase())) {
+    throw new SafehouseError('INVALID_INPUT', `This photo's clean master is ${format ? format.toUpperCase() : 'of an unknown format'}; name the export with ${fits.join(' or ') || 'its format'}.`);
+  }
   const handle = await open(target, 'wx');
   try {
     await handle.writeFile(data);
