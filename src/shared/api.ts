@@ -46,7 +46,7 @@ const noInput = z.object({}).strict();
 // subjects, consent, safety, audit: bounded text and numbers, so a compromised renderer cannot send megabytes
 const shortText = z.string().trim().min(1).max(200);
 const longText = z.string().max(4000);
-const protectionInput = z.array(z.enum(['face', 'voice', 'name', 'location', 'exclude'])).max(5);
+const protectionInput = z.array(z.enum(['face', 'voice', 'name', 'location', 'exclude', 'mute-voice'])).max(6);
 const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
 const unit = z.number().finite().min(0).max(1);
 const timeRangeInput = z.object({ from: seconds, to: seconds }).strict().refine((r) => r.to > r.from, 'to must be after from');

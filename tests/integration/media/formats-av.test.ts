@@ -10,6 +10,7 @@ import { writeTimecodePolicy } from '../../../src/main/core/ingest/timecode-poli
 import { findMediaTools, type MediaTools } from '../../../src/main/core/media/media-tools';
 import { probeStream } from '../../../src/main/core/media/probe';
 import { makeProxy } from '../../../src/main/core/media/proxy';
+import { getProtectionPlan } from '../../../src/main/core/subjects/protection-plan';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 // @ts-expect-error -- plain ESM script without type declarations
 import { makeFormats, OWNER, PLACE_TEXT, SERIAL } from '../../../scripts/fixtures/make-formats.mjs';
@@ -125,8 +126,11 @@ describe('audio and video formats', () => {
 
   it('drops the start timecode from exports when HQ sets the vault to drop it', async () => {
     const m = made.find((x) => x.keeps.timecode)!;
+    const kept = await getProtectionPlan(vault, outcome(m.rel)!.clipId!);
     await writeTimecodePolicy(vault, 'drop');
     try {
+      // Proxies made with the timecode burned in become stale.
+      expect((await getProtectionPlan(vault, outcome(m.rel)!.clipId!)).fingerprint).not.toBe(kept.fingerprint);
       const out = path.join(base, `no-timecode${m.exportOk}`);
       await exportMaster(vault, tools, outcome(m.rel)!.clipId!, out);
       const probe = ffprobeJson(tools, out);
@@ -134,6 +138,7 @@ describe('audio and video formats', () => {
     } finally {
       await writeTimecodePolicy(vault, 'keep');
     }
+    expect((await getProtectionPlan(vault, outcome(m.rel)!.clipId!)).fingerprint).toBe(kept.fingerprint);
   });
 
   it('a portrait clip (rotated display matrix) gets a portrait proxy, not a squeezed landscape one', async () => {

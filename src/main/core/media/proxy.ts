@@ -8,7 +8,7 @@ import type { UnlockedVault } from '../vault/vault';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
 import { probeStream } from './probe';
-import { buildProxyGraph, displayedSize, type ProxyGraph, type ProxySource } from './proxy-filters';
+import { buildProxyGraph, displayedSize, type ProxyGraph, type ProxySource, type VoiceDisguise } from './proxy-filters';
 import { lastLine, runTool } from './run-tool';
 import { seiFilterFor } from './sanitize';
 
@@ -34,6 +34,8 @@ export interface MakeProxyOptions {
   plan: ProtectionPlan;
   clipCode: string;
   timecode: string | null;
+  /** The voiced subject's secret disguise; null or absent with a 'disguise' plan means mute. */
+  disguise?: VoiceDisguise | null;
   /** From the catalog; the frame rate and stream layout are read from the master itself. */
   durationSeconds: number | null;
   onProgress?: (sample: ProgressSample & { fraction: number | null }) => void;
@@ -159,7 +161,7 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
     hasVideo: video !== undefined,
     hasAudio: audio !== undefined,
   };
-  const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband });
+  const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband, disguise: options.disguise ?? null });
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...PIPE_INPUT, ...proxyOutputArgs(graph, source.fps, 'pipe:1', 'pipe:4', options.threads)];
 
   const writer = await vault.createObjectWriter('proxy', { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode });

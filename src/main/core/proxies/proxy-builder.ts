@@ -4,6 +4,7 @@ import { readTimecodePolicy } from '../ingest/timecode-policy';
 import type { MediaTools } from '../media/media-tools';
 import { makeProxy } from '../media/proxy';
 import { getProtectionPlan } from '../subjects/protection-plan';
+import { voiceParamsFor } from '../subjects/voice-params';
 import type { UnlockedVault } from '../vault/vault';
 import { proxyQueue } from './proxy-queue';
 import { getProxyRow, getSourceClip, listProxyRows, proxyCandidateIds, removeProxy, replaceProxy, sourceTimecode } from './proxy-store';
@@ -45,6 +46,8 @@ async function buildOne(vault: UnlockedVault, tools: MediaTools, clipId: string,
       plan,
       clipCode: clip.code,
       timecode: (await readTimecodePolicy(vault)) === 'keep' ? sourceTimecode(vault, clip) : null,
+      // With several disguised voices in one clip, the first subject's parameters disguise them all.
+      disguise: plan.voice?.method === 'disguise' && plan.voice.subjectIds?.[0] ? await voiceParamsFor(vault, plan.voice.subjectIds[0]) : null,
       durationSeconds: clip.duration,
       onProgress: (sample) => {
         live.set(key, { state: 'building', fraction: sample.fraction });

@@ -123,7 +123,7 @@ export function evaluateClip(clip: RuleClip, appearances: readonly RuleAppearanc
 export interface PlanBody {
   mode: 'full' | 'regions' | 'none';
   regions: RegionKeyframe[][];
-  voice: null | { method: 'pitch' | 'mute'; ranges: TimeRange[] | 'all' };
+  voice: null | { method: 'disguise' | 'mute'; ranges: TimeRange[] | 'all'; subjectIds?: string[] };
   excluded: boolean;
 }
 
@@ -145,12 +145,16 @@ export function planProtection(clip: RuleClip, appearances: readonly RuleAppeara
     clip.status !== 'verified' || (appearances.length === 0 && !clip.reviewedNoPeople) || present.some((s) => s.consent === null || s.consent === 'pending');
   if (unknown) return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: false };
 
-  const voiced = present.filter((s) => s.protection.includes('voice'));
+  // A disguise has secret parameters per subject; anyone who asked for silence mutes the whole set.
+  const voiced = present.filter((s) => s.protection.includes('voice') || s.protection.includes('mute-voice'));
   const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
+  const ranges: TimeRange[] | 'all' = voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges]));
   const voice: PlanBody['voice'] =
     voiced.length === 0
       ? null
-      : { method: 'pitch', ranges: voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges])) };
+      : voiced.some((s) => s.protection.includes('mute-voice'))
+        ? { method: 'mute', ranges }
+        : { method: 'disguise', ranges, subjectIds: voiced.map((s) => s.id) };
 
   const covered = present.filter((s) => s.protection.includes('face') || s.consent !== 'given');
   if (covered.length === 0) return { mode: 'none', regions: [], voice, excluded: false };
