@@ -121,6 +121,7 @@ describe('audio and video formats', () => {
       }
       if (m.keeps.colour) expect([v?.color_primaries, v?.color_transfer, v?.color_space, v?.color_range], m.rel).toEqual([m.keeps.colour, m.keeps.colour, m.keeps.colour, 'tv']);
       if (m.keeps.channelLayout) expect(a?.channel_layout, m.rel).toBe(m.keeps.channelLayout);
+      if (v) expect(v.r_frame_rate, m.rel).toBe('25/1');
     }
   });
 
