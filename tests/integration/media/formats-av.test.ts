@@ -8,6 +8,7 @@ import { exportMaster } from '../../../src/main/core/ingest/export-master';
 import { offloadCard } from '../../../src/main/core/ingest/offload';
 import { writeTimecodePolicy } from '../../../src/main/core/ingest/timecode-policy';
 import { findMediaTools, type MediaTools } from '../../../src/main/core/media/media-tools';
+import { scanMetadata } from '../../../src/main/core/media/metadata-scan';
 import { probeStream } from '../../../src/main/core/media/probe';
 import { makeProxy } from '../../../src/main/core/media/proxy';
 import { getProtectionPlan } from '../../../src/main/core/subjects/protection-plan';
@@ -68,6 +69,14 @@ describe('audio and video formats', () => {
       const f = outcome(m.rel)!.findings;
       expect(f.location + f.identity + f.device, m.rel).toBeGreaterThan(0);
     }
+  });
+
+  it('reads the recorder chunks ffprobe does not show (iXML, bext), so the proof searches for their values', async () => {
+    const wav = made.find((m) => m.rel.endsWith('.WAV'))!;
+    const findings = await scanMetadata(tools, { file: path.join(base, 'CARD', wav.rel), kind: 'audio', sidecars: [] });
+    const fields = findings.map((f) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['iXML.PROJECT', 'iXML.TAPE', 'iXML.NOTE', 'bext.bext']));
+    expect(findings.find((f) => f.field === 'iXML.NOTE')).toMatchObject({ category: 'identity', value: expect.stringContaining(OWNER) });
   });
 
   it('the sealed masters hold none of the planted values', async () => {
