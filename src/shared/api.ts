@@ -8,6 +8,7 @@ import type {
   CardSummary,
   Clip,
   ClipReport,
+  ClipOutcome,
   IngestProgress,
   IngestReport,
   OffloadResult,
@@ -19,6 +20,7 @@ import type {
   SubjectDetail,
   VaultStatus,
   VaultSummary,
+  WipeBlocker,
   ExportProgress,
   ExportRecord,
   ExportResult,
@@ -119,6 +121,8 @@ export const calls = {
       .strict(),
   ),
   'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
+  // A quarantined clip again through the pipeline, from its sealed original (no card needed).
+  'clip.retry': call<ClipOutcome>()(z.object({ id: idInput }).strict()),
   'clip.reviewFrame': call<{ mime: 'image/jpeg'; base64: string }>()(
     z.object({ id: idInput, seconds: z.number().finite().min(0).max(7 * 24 * 3600) }).strict(),
   ),
@@ -141,6 +145,8 @@ export const calls = {
   // HQ: whether the camera start timecode goes out with masters and proxies (time of day can identify).
   'vault.setTimecodePolicy': call<{ timecodePolicy: 'keep' | 'drop' }>()(z.object({ policy: z.enum(['keep', 'drop']) }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
+  // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
+  'card.check': call<{ safeToWipe: boolean; wipeBlockers: WipeBlocker[] }>()(z.object({ path: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
   // subjects, consent, safety, audit
   'subjects.list': call<Subject[]>()(noInput),

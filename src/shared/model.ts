@@ -68,7 +68,55 @@ export interface CardSummary {
   verifiedCount: number;
   /** True only when every clip of the card was re-read from the vault and matched. */
   safeToWipe: boolean;
+  /** Why the card is not safe to wipe, per file (empty when it is). */
+  wipeBlockers: WipeBlocker[];
 }
+
+/** Why a file on a card is not (yet) safely kept; the faces word each code. */
+export type WipeBlockerState = 'pending' | 'failed' | 'refused' | 'unreadable' | 'not-copied' | 'damaged';
+
+export type WipeBlockerReason =
+  // pending
+  | 'not-yet-copied'
+  | 'not-yet-verified'
+  // failed (ClipFailureKind)
+  | ClipFailureKind
+  // refused by the scan
+  | 'symbolic-link'
+  | 'not-a-regular-file'
+  | 'other-volume'
+  | 'nested-too-deep'
+  // unreadable
+  | 'permission-denied'
+  | 'card-read-error'
+  | 'vanished'
+  | 'unreadable'
+  // not copied
+  | 'name-has-control-characters'
+  | 'unrecognised-media-name'
+  // damaged
+  | 'object-damaged';
+
+export interface WipeBlocker {
+  /** The card-relative name, as on the card (escape it before printing). */
+  file: string;
+  state: WipeBlockerState;
+  reason: WipeBlockerReason;
+}
+
+/**
+ * Why a clip is `failed`: each is transient (a re-run retries the clip), never a reason to quarantine.
+ * 'other' is an unexpected error inside Safehouse.
+ */
+export type ClipFailureKind =
+  | 'disk-full'
+  | 'tool-crashed'
+  | 'tool-timed-out'
+  | 'read-error'
+  | 'source-changed'
+  | 'verify-mismatch'
+  | 'not-attempted'
+  | 'other';
 
 export interface CardScanSummary {
   root: string;
@@ -278,10 +326,27 @@ export interface ClipOutcome {
   code: string | null;
   status: ClipStatus | 'skipped';
   reason: string | null;
+  /** For a failed clip: what kind of failure (all are retried by a re-run). */
+  failureKind?: ClipFailureKind;
+  /** For a quarantined clip: why, as a code the faces word (the `reason` text stays for older readers). */
+  quarantineReason?: QuarantineReason;
   /** How many location, identity and device fields were found (and removed); values stay sealed. */
   findings: { location: number; identity: number; device: number };
   sidecarsLeftOut: string[];
 }
+
+/** Why a clip was kept only as its sealed original. */
+export type QuarantineReason =
+  | 'not-media'
+  | 'no-audio-or-video'
+  | 'cannot-sanitize'
+  | 'proof-failed'
+  | 'content-lost'
+  | 'does-not-decode'
+  | 'still-too-large'
+  | 'still-extension-mismatch'
+  | 'still-type-unsupported'
+  | 'still-damaged';
 
 export interface OffloadResult {
   ingestId: string;
@@ -290,6 +355,8 @@ export interface OffloadResult {
   notIngested: { file: string; reason: string; kind: 'unsafe' | 'problem' | 'unknown' | 'skipped' }[];
   counts: { verified: number; quarantined: number; failed: number; skipped: number };
   safeToWipe: boolean;
+  /** Why the card is not safe to wipe, per file (empty when it is). */
+  wipeBlockers: WipeBlocker[];
   recovered: { stagingDiscarded: number; unrecordedObjectsRemoved: number };
   reportObjectId: string;
   /** Proxies of the clips this offload stored: built (when waited for), queued, or why not. */

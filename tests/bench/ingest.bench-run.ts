@@ -5,6 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 // @ts-expect-error -- plain ESM script without type declarations
 import { makeCard } from '../../scripts/fixtures/make-card.mjs';
+import { startContentCheck } from '../../src/main/core/media/content-check';
+import { findMediaTools } from '../../src/main/core/media/media-tools';
+import { sanitizeAv } from '../../src/main/core/media/sanitize';
 
 /**
  * Offload of a generated card of H.264 clips (BENCH_CARD_MB, default 2048) against the plain baseline
@@ -42,6 +45,36 @@ export async function run(report: (line: string) => void): Promise<void> {
   report(`cpu: safehouse ${best.cpuSeconds.toFixed(1)} s (Node, its crypto workers, ffmpeg/ffprobe/exiftool children)`);
   const peak = Math.max(...results.map((r) => r.ingest.peakRssMb));
   report(`peak RSS of the ingest process: ${peak.toFixed(0)} MB over all rounds (target < 400 MB; ${best.startRssMb.toFixed(0)} MB when the ingest began)`);
+  await contentCheckCost(card, mb, report);
+}
+
+/**
+ * What proving "content kept" costs (issue 12): the sanitizer alone over every clip of the card (baseline),
+ * against the sanitizer with the content check beside it (packets counted in the original and in the
+ * sanitized stream, a decoded sample of the original). Both legs on the warm page cache, best of two each.
+ */
+async function contentCheckCost(card: string, mb: number, report: (line: string) => void): Promise<void> {
+  const tools = await findMediaTools();
+  const clips = spawnSync('find', [card, '-name', '*.MP4', '-size', '+1M'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const leg = async (withCheck: boolean): Promise<{ seconds: number; cpu: number }> => {
+    const cpu0 = childCpuSeconds();
+    const t0 = performance.now();
+    for (const file of clips) {
+      const run = sanitizeAv(tools, file, { hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodecs: ['aac'] });
+      const check = withCheck ? startContentCheck(tools, file, (await fs.stat(file)).size) : null;
+      for await (const chunk of run.output as AsyncIterable<Buffer>) await check?.push(chunk);
+      await run.done;
+      const lost = await check?.finish();
+      if (lost) throw new Error(`content check flagged a good clip: ${JSON.stringify(lost)}`);
+    }
+    return { seconds: (performance.now() - t0) / 1000, cpu: childCpuSeconds() - cpu0 };
+  };
+  const best = async (withCheck: boolean) => [await leg(withCheck), await leg(withCheck)].reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const plain = await best(false);
+  const checked = await best(true);
+  const gb = mb / 1000;
+  report(`content check (${clips.length} clips): sanitize alone ${plain.seconds.toFixed(2)} s, with the check ${checked.seconds.toFixed(2)} s: ratio ${(checked.seconds / plain.seconds).toFixed(2)}`);
+  report(`content check cpu: ${((checked.cpu - plain.cpu) / gb).toFixed(2)} CPU-s per GB extra (sanitize alone ${(plain.cpu / gb).toFixed(2)} CPU-s per GB)`);
 }
 
 /**

@@ -19,7 +19,7 @@ describe('offload screen', () => {
   });
   afterAll(() => closeApp({ base, safehouse, app }));
 
-  it('scans a card, offloads it with progress, and says it is safe to wipe: keyboard only', async () => {
+  it('scans a hostile card, offloads it with progress, and says it is NOT safe to wipe (a clip with a newline in its name was not copied): keyboard only', async () => {
     const { page } = app;
     await page.getByRole('heading', { name: 'Offload' }).waitFor();
     // Tab from the top of the page to the card field: the first focusable control after the navigation.
@@ -43,7 +43,7 @@ describe('offload screen', () => {
 
     const banner = page.locator('.wipe-banner');
     await banner.waitFor({ timeout: 120_000 });
-    expect(await banner.textContent()).toContain('Safe to wipe');
+    expect(await banner.textContent()).toContain('Not safe to wipe');
     const rows = await page.locator('.offload-results tbody tr').allTextContents();
     const unexpected = rows.filter((row) => /Quarantined|Failed/.test(row) && !/MVI_010[12]/.test(row));
     expect(unexpected).toEqual([]);

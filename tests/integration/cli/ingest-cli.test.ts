@@ -16,7 +16,7 @@ describe('safehouse ingest, clips and exports', () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-cli-ingest-'));
     card = path.join(base, 'CARD');
     // A two-clip card: a phone video with GPS and a Sony clip with its location-bearing XML.
-    await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /IMG_0001\.MOV|C0001\.MP4$/.test(file) });
+    await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /IMG_0001\.MOV|C0001\.MP4$/.test(file)) && !file.endsWith('/outside') });
     expect((await cli(['init', ...auth()], env)).code).toBe(0);
   }, 60_000);
   afterAll(async () => {
@@ -93,7 +93,7 @@ describe('safehouse ingest whose output reader goes away', () => {
       const env = { SH_PASS: 'correct horse battery staple' };
       const auth = ['--vault', path.join(base, 'vault'), '--passphrase-env', 'SH_PASS'];
       const card = path.join(base, 'CARD');
-      await fs.cp(getCard().root, card, { recursive: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file) });
+      await fs.cp(getCard().root, card, { recursive: true, filter: (file) => (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file)) && !file.endsWith('/outside') });
       expect((await cli(['init', ...auth], env)).code).toBe(0);
       // `safehouse ingest … --json | head -1`: the reader closes the pipe after the first line
       const child = spawnCli(['ingest', card, ...auth, '--json', '--no-proxies'], env);

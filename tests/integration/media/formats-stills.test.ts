@@ -76,7 +76,7 @@ describe('still formats', () => {
   });
 
   it('a raw no decoder can read is quarantined with the reason, kept encrypted, never skipped', () => {
-    expect(outcome(broken)).toMatchObject({ status: 'quarantined', reason: expect.stringContaining('libraw could not read this raw') });
+    expect(outcome(broken)).toMatchObject({ status: 'quarantined', reason: expect.stringContaining('the photo is damaged') });
   });
 
   it('records why a photo was converted or turned, and says nothing for one cleaned in place', async () => {

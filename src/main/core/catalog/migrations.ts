@@ -192,6 +192,18 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'card file lists, clip failure kinds',
+    // files_sealed: the card's file list as scanned at the start of an offload (names are sealed: they
+    // identify a card), so `cards` can tell a file never copied (a killed ingest) from a card fully in.
+    // failure_kind / quarantine_reason: codes the faces word; a failed clip is retried by the next run.
+    up: `
+      ALTER TABLE cards ADD COLUMN files_sealed BLOB;
+      ALTER TABLE clips ADD COLUMN failure_kind TEXT;
+      ALTER TABLE clips ADD COLUMN quarantine_reason TEXT;
+    `,
+  },
+  {
+    version: 7,
     name: 'voice parameters',
     // Each voice-protected subject's secret disguise parameters (pitch and formant ratios), drawn once and
     // sealed to the identity class: a proxy's voice cannot be shifted back by anyone who only knows the method.

@@ -3,6 +3,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { evaluateClip } from '../subjects/safety-rules';
 import { loadSafetyInputs, ruleClip, type SafetyInputs } from '../subjects/safety-data';
+import { cardVerdictFromCatalog } from './card-files';
 
 interface ClipRow {
   id: string;
@@ -55,24 +56,25 @@ export async function getClip(vault: UnlockedVault, id: string): Promise<Clip> {
 export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   const catalog = await vault.catalog();
   const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT * FROM cards ORDER BY created_at');
-  // A clip counts towards "safe to wipe" once its vault object was read back and matched: verified clips
-  // and quarantined originals alike (both are safely kept).
+  // Clips whose vault object was read back and matched: verified clips and quarantined originals alike.
   const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
     'SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM clips GROUP BY card_id',
   );
-  return cards.map((card) => {
+  const summaries: CardSummary[] = [];
+  for (const card of cards) {
     const count = counts.find((entry) => entry.card_id === card.id);
-    const clipCount = count?.total ?? 0;
-    const verifiedCount = count?.readBack ?? 0;
-    return {
+    // Safe to wipe by the one rule, over the card's file list sealed when its offload started.
+    const verdict = await cardVerdictFromCatalog(vault, catalog, card.id);
+    summaries.push({
       id: card.id,
       label: card.label_sealed ? vault.openText(card.label_sealed) : '',
       createdAt: card.created_at,
-      clipCount,
-      verifiedCount,
-      safeToWipe: clipCount > 0 && verifiedCount === clipCount,
-    };
-  });
+      clipCount: count?.total ?? 0,
+      verifiedCount: count?.readBack ?? 0,
+      ...verdict,
+    });
+  }
+  return summaries;
 }
 
 /** Counts by safety status from the rule inputs alone: no clip's sealed name needs opening to count it. */

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
@@ -8,6 +9,7 @@ import type { MediaTools } from '../media/media-tools';
 import { stillFormat } from '../media/still-master';
 import { exportTimecode } from './timecode-policy';
 import type { UnlockedVault } from '../vault/vault';
+import { defaultToolLimits, guardStall, spawnTool } from '../media/tool-process';
 
 /**
  * Writes the decrypted, sanitized master of a clip as an ordinary file (audio/video re-muxed from the
@@ -90,7 +92,10 @@ async function remux(vault: UnlockedVault, tools: MediaTools, objectId: string, 
     ...(timecode ? ['-timecode', timecode] : []),
     ...plan.muxArgs, '-f', plan.format, '-n', target,
   ];
-  const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'ignore', 'pipe']);
+  const child = tool.child as ChildProcessByStdio<Writable, null, Readable>;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 8192) stderr += chunk.toString('utf8');
@@ -106,7 +111,7 @@ async function remux(vault: UnlockedVault, tools: MediaTools, objectId: string, 
     }
     child.stdin.end();
   } catch (error) {
-    child.kill('SIGKILL');
+    tool.killGroup();
     await exited.catch(() => undefined);
     throw error;
   }

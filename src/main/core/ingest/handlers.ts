@@ -1,4 +1,6 @@
 import type { CoreContext, HandlerMap } from '../core-context';
+import { SafehouseError } from '../../../shared/errors';
+import { cardVerdictFromCatalog, cardVerdictFromScan } from './card-files';
 import { scanCard } from './card-scan';
 import { wipeCardMedia } from './card-wipe';
 import { isClipInVault } from './clip-records';
@@ -7,8 +9,8 @@ import { exportCardMhl } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
+import { retryClip } from './retry-clip';
 import { writeTimecodePolicy } from './timecode-policy';
-import { SafehouseError } from '../../../shared/errors';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
 
@@ -37,8 +39,16 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
     },
     'offload.report': async ({ ingestId }) => {
       const vault = context.requireVault();
-      return (await readIngestReport(vault, await vault.catalog(), ingestId)) as IngestReport | null;
+      const catalog = await vault.catalog();
+      const report = (await readIngestReport(vault, catalog, ingestId)) as IngestReport | null;
+      // What happened then, but "safe to wipe" as it stands now (a later run may have finished the card).
+      return report && { ...report, ...(await cardVerdictFromCatalog(vault, catalog, report.cardId)) };
     },
+    'card.check': async ({ path }) => {
+      const vault = context.requireVault();
+      return cardVerdictFromScan(await vault.catalog(), await loadLookupKeys(vault), await scanCard(path));
+    },
+    'clip.retry': async ({ id }) => retryClip(context.requireVault(), await context.mediaTools(), id),
     'export.master': async ({ clipId, outPath }) => exportMaster(context.requireVault(), await context.mediaTools(), clipId, outPath),
     'vault.setTimecodePolicy': async ({ policy }) => {
       const vault = context.requireVault();
@@ -52,6 +62,13 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       const catalog = await vault.catalog();
       const keys = await loadLookupKeys(vault);
       const scan = await scanCard(path);
+      const verdict = await cardVerdictFromScan(catalog, keys, scan);
+      if (!verdict.safeToWipe) {
+        const n = verdict.wipeBlockers.length;
+        throw new SafehouseError('NOT_SAFE', n === 0
+          ? 'Nothing from this card is in the vault, so nothing was deleted.'
+          : `${n} file${n === 1 ? ' on this card is' : 's on this card are'} not safely in the vault, so nothing was deleted.`);
+      }
       const result = await wipeCardMedia(scan, (clipId) => {
         const clip = scan.clips.find((candidate) => candidate.id === clipId);
         return clip ? isClipInVault(catalog, keys, clip) : false;

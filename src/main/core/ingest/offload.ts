@@ -7,16 +7,22 @@ import type { UnlockedVault } from '../vault/vault';
 import { scanCard, type CardScan } from './card-scan';
 import { findOrCreateCard, recordFailedClip, removeUnrecordedObjects } from './clip-records';
 import { ingestClip } from './ingest-clip';
+import { cardVerdictFromCatalog, describeCardFiles, saveCardFiles } from './card-files';
+import { failureKindOf } from './clip-failures';
+import { closeInterruptedIngests } from './interrupted-ingests';
 import { acquireIngestLock } from './ingest-lock';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { createProgressTracker } from './progress';
+import type { OpenCardFile } from './source-read';
 
 export interface OffloadOptions {
   label?: string;
   onProgress?: (progress: IngestProgress) => void;
   /** Large files processed at once; defaults to the core count (each runs its own ffmpeg). Small files have one more lane. */
   concurrency?: number;
+  /** The file layer card files are read through; tests inject read errors here. */
+  openCardFile?: OpenCardFile;
 }
 
 export type OffloadSummary = OffloadResult;
@@ -42,6 +48,10 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     const keys = await loadLookupKeys(vault);
     const cardFingerprint = keys.cardFingerprint(scan.clips.map((clip) => clip.primary));
     const cardId = await findOrCreateCard(vault, catalog, cardFingerprint, options.label ?? `Card offloaded ${new Date().toISOString().slice(0, 10)}`);
+    await closeInterruptedIngests(catalog);
+    // The card's whole file list, before any clip: if this run is killed, `cards` still knows what is missing.
+    const cardFiles = await describeCardFiles(scan, keys);
+    await saveCardFiles(vault, catalog, cardId, cardFiles);
     const ingestId = randomBytes(12).toString('hex');
     const startedAt = new Date().toISOString();
     await catalog.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
@@ -75,19 +85,22 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
         const file = clip.primary.relPath;
         tracker.startFile(file, clip.primary.size);
         try {
-          results[index] = await ingestClip({ vault, catalog, tools, keys, cardId, advance: (bytes, step) => tracker.advance(file, bytes, step) }, clip);
+          const layer = options.openCardFile ? { openCardFile: options.openCardFile } : {};
+          results[index] = await ingestClip({ vault, catalog, tools, keys, cardId, ...layer, advance: (bytes, step) => tracker.advance(file, bytes, step) }, clip);
         } catch (error) {
           // A failure of this file only (unreadable mid-way, changed on the card, disk full) is reported
           // against it; the others go on. Disk full stops everything below, since nothing else can succeed.
           const shape = toErrorShape(error);
+          const failureKind = failureKindOf(error);
           const reason = shape.code === 'INTERNAL' && error instanceof Error ? error.message : shape.message;
-          const failed = await recordFailedClip(vault, catalog, { cardId, clip, reason, fingerprint: keys.fileFingerprint(file, clip.primary.size, clip.primary.mtimeMs) }).catch(() => null);
+          const failed = await recordFailedClip(vault, catalog, { cardId, clip, reason, kind: failureKind, fingerprint: keys.fileFingerprint(file, clip.primary.size, clip.primary.mtimeMs) }).catch(() => null);
           results[index] = {
             file,
             clipId: failed?.id ?? null,
             code: failed?.code ?? null,
             status: 'failed',
             reason,
+            failureKind,
             findings: { location: 0, identity: 0, device: 0 },
             sidecarsLeftOut: clip.sidecars.map((sidecar) => sidecar.relPath),
           };
@@ -105,6 +118,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
         code: null,
         status: 'failed',
         reason: 'not attempted: the offload stopped early (disk full?)',
+        failureKind: 'not-attempted',
         findings: { location: 0, identity: 0, device: 0 },
         sidecarsLeftOut: [],
       };
@@ -117,12 +131,18 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       failed: results.filter((result) => result.status === 'failed' || result.status === 'pending').length,
       skipped: results.filter((result) => result.status === 'skipped').length,
     };
-    // Safe to wipe: every clip on the card is in the vault and was read back (quarantined originals too,
-    // since they are kept).
-    // Files that are not clips (empty, unreadable, odd names) are listed, and a wipe leaves them on the card.
-    const safeToWipe = scan.clips.length > 0 && counts.failed === 0;
-    const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe });
-    return { ingestId, cardId, results, notIngested, counts, safeToWipe, recovered, reportObjectId };
+    // Safe to wipe: decided by the one rule (wipe-verdict.ts) over every file of the card, with each clip's
+    // record as it now stands; a duplicate is held by the clip it duplicates.
+    const clipIndex = new Map(scan.clips.map((clip, index) => [clip.primary.relPath, index]));
+    for (const record of cardFiles) {
+      const outcome = record.fingerprint ? results[clipIndex.get(record.file) ?? -1] : undefined;
+      if (outcome?.clipId) record.clipId = outcome.clipId;
+      else if (outcome?.status === 'failed') record.fixed = { state: 'failed', reason: outcome.failureKind ?? 'other' };
+    }
+    await saveCardFiles(vault, catalog, cardId, cardFiles);
+    const { safeToWipe, wipeBlockers } = await cardVerdictFromCatalog(vault, catalog, cardId);
+    const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe, wipeBlockers });
+    return { ingestId, cardId, results, notIngested, counts, safeToWipe, wipeBlockers, recovered, reportObjectId };
   } finally {
     await release();
   }

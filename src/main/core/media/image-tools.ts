@@ -1,5 +1,5 @@
 import { SafehouseError } from '../../../shared/errors';
-import { withMemoryFiles } from './memory-file';
+import { ToolUnavailable, withMemoryFiles } from './memory-file';
 import type { MediaTools } from './media-tools';
 import { whichSync } from './media-tools';
 import { fileUrlArg, lastLine, runTool } from './run-tool';
@@ -13,7 +13,7 @@ const cannot = (why: string) => new SafehouseError('CANNOT_SANITIZE', undefined,
 /** Optional Debian tools for stills; a missing one turns into a clear reason, never a silent skip. */
 function tool(name: string, debianPackage: string): string {
   const found = whichSync(name);
-  if (!found) throw cannot(`${name} is not installed (Debian/Ubuntu: apt-get install ${debianPackage})`);
+  if (!found) throw new SafehouseError('CANNOT_SANITIZE', undefined, { cause: new ToolUnavailable(`${name} is not installed (Debian/Ubuntu: apt-get install ${debianPackage})`) });
   return found;
 }
 

@@ -8,6 +8,11 @@ import { SafehouseError } from '../../../shared/errors';
  * formats need seeking. The plaintext must still never reach a disk: they get a file in a private folder
  * on a memory file system (tmpfs), which is removed, whatever happens, as soon as the tool has finished.
  */
+/** A decoder missing, or nowhere to hand it a photo without a disk: the photo is fine, this computer cannot. */
+export class ToolUnavailable extends Error {}
+
+export const isToolUnavailable = (error: unknown): boolean => error instanceof Error && error.cause instanceof ToolUnavailable;
+
 const CANDIDATES = ['/dev/shm', process.env['XDG_RUNTIME_DIR']].filter((d): d is string => typeof d === 'string' && d !== '');
 
 function tmpfsMounts(): Set<string> {
@@ -32,7 +37,7 @@ export function memoryFolder(): string | null {
 export async function withMemoryFiles<T>(bytes: Buffer, inputExt: string, outputName: string, use: (input: string, output: string) => Promise<T>): Promise<{ result: T; output: Buffer | null }> {
   const root = memoryFolder();
   if (!root) {
-    throw new SafehouseError('CANNOT_SANITIZE', undefined, { cause: new Error('this format can only be decoded from a file, and there is no memory file system (/dev/shm) to hold it without writing the photo to disk') });
+    throw new SafehouseError('CANNOT_SANITIZE', undefined, { cause: new ToolUnavailable('this format can only be decoded from a file, and there is no memory file system (/dev/shm) to hold it without writing the photo to disk') });
   }
   const dir = await mkdtemp(path.join(root, 'safehouse-'));
   try {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { probeStream } from './probe';
 import { buildProxyGraph, displayedSize, type ProxyGraph, type ProxySource, type VoiceDisguise } from './proxy-filters';
 import { lastLine, runTool } from './run-tool';
 import { seiFilterFor } from './sanitize';
+import { defaultToolLimits, guardStall, spawnTool } from './tool-process';
 
 /**
  * Makes a clip's proxy from its decrypted master, through pipes only (DESIGN.md principle 2):
@@ -165,7 +165,10 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...PIPE_INPUT, ...proxyOutputArgs(graph, source.fps, 'pipe:1', 'pipe:4', options.threads)];
 
   const writer = await vault.createObjectWriter('proxy', { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode });
-  const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'pipe', 'pipe', 'pipe', 'pipe']);
+  const child = tool.child;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', (cause) => reject(new SafehouseError('FFMPEG_MISSING', undefined, { cause })));
     child.on('close', (code, signal) => resolve({ code, signal }));
@@ -196,13 +199,13 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   const feed = pipeline(Readable.from(concat(head, rest)), child.stdin!).catch((error: unknown) => {
     // ffmpeg closing its stdin early is its own failure (reported by its exit code); a bad master is ours.
     if ((error as { code?: string }).code === 'EPIPE' || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   const store = (async () => {
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) await writer.write(chunk);
   })().catch((error: unknown) => {
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   const results = await Promise.allSettled([feed, store, exited]);
