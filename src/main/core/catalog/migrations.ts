@@ -306,6 +306,19 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 11,
+    name: 'voice parameters',
+    // Each voice-protected subject's secret disguise parameters (pitch and formant ratios), drawn once and
+    // sealed to the identity class: a proxy's voice cannot be shifted back by anyone who only knows the method.
+    up: `
+      CREATE TABLE voice_params (
+        subject_id TEXT PRIMARY KEY REFERENCES subjects(id),
+        params_sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 12,
     name: 'sync devices and imports',
     // Field → HQ sync (src/main/core/sync). Field side: the signed records already made (the outbox, so a
     // killed push re-sends the same bytes), which catalog rows went into a record (by a digest of the row, so a
