@@ -156,7 +156,7 @@ describe('field to HQ through a bucket and a drive', () => {
       expect(clips.value.map((clip) => clip.originalName).sort()).toEqual(['DCIM/100APPLE/IMG_0001.MOV', 'DCIM/100GOPRO/GX010001.MP4', 'PRIVATE/M4ROOT/CLIP/C0001.MP4']);
       expect(new Set(clips.value.map((clip) => clip.code)).size).toBe(3);
       for (const clip of clips.value) {
-        const out = path.join(base, `${clip.code}.master`);
+        const out = path.join(base, `${clip.code}.mp4`);
         const exported = await app.call('export.master', { clipId: clip.id, outPath: out });
         expect(exported.ok, JSON.stringify(exported)).toBe(true);
         expect((await fs.stat(out)).size).toBeGreaterThan(1000);

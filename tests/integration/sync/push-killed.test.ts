@@ -52,7 +52,7 @@ describe('a killed push', () => {
     expect(summaryOf(pulled.stdout)).toMatchObject({ clipsAdded: 3, objects: summary.objects.total });
     const clips = JSON.parse((await cli(['clips', '--vault', hq, '--passphrase-env', 'HQ_PASS', '--json'], env)).stdout) as { id: string }[];
     for (const clip of clips) {
-      const out = path.join(base, `${clip.id}.master`);
+      const out = path.join(base, `${clip.id}.mp4`);
       expect((await cli(['export', 'master', '--vault', hq, '--passphrase-env', 'HQ_PASS', '--clip', clip.id, '--out', out], env)).code).toBe(0);
     }
   }, 240_000);
