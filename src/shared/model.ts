@@ -20,6 +20,17 @@ export interface VaultSummary {
   /** What this vault can open on this machine: a field vault opens only `proxy`. */
   canOpen: Record<KeyClass, boolean>;
   autoLockMinutes: number | null;
+  /** Field vaults: fingerprint of the pinned HQ card ("3F2A 91BC …"), shown so a crew can notice a swapped pin. */
+  hqFingerprint?: string;
+}
+
+/** What `vault.panic` did: the local keys are gone; `signed` says whether HQ can verify the panic record. */
+export interface PanicResult {
+  dir: string;
+  vaultId: string;
+  at: string;
+  signed: boolean;
+  alreadyPanicked: boolean;
 }
 
 export type VaultStatus =
