@@ -2,7 +2,7 @@ import type { IngestProgress, OffloadResult } from '../../shared/model';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
-import { runUnlockedCall, unlockForCommand } from './vault-commands';
+import { hqLine, runUnlockedCall, unlockForCommand } from './vault-commands';
 
 const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
@@ -39,6 +39,9 @@ export const ingestCommands: Command[] = [
       const { io, json, safehouse, positionals, values } = context;
       const locked = await unlockForCommand(context);
       if (locked !== null) return locked;
+      const status = await safehouse.call('vault.status', {});
+      const hqFingerprint = status.ok && status.value.state === 'unlocked' ? status.value.vault.hqFingerprint : undefined;
+      if (hqFingerprint && !json) io.stdout(hqLine(hqFingerprint));
       let lastFile: string | null = null;
       const stop = safehouse.on('offload.progress', (progress) => {
         if (json) io.stdout(`${JSON.stringify({ event: 'progress', ...progress })}\n`);
@@ -61,7 +64,7 @@ export const ingestCommands: Command[] = [
       if (!result.ok) return reportFailure(io, json, result);
       if (json) {
         for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);
-        io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined })}\n`);
+        io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined, ...(hqFingerprint ? { hqFingerprint } : {}) })}\n`);
       } else io.stdout(summaryText(result.value));
       const { failed, quarantined } = result.value.counts;
       return failed + quarantined > 0 ? exitCodes.failed : exitCodes.ok;

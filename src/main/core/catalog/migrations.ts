@@ -5,7 +5,8 @@
  * What may be stored in clear: random ids, neutral codes ("C0001"), enums, sizes, durations, timestamps,
  * stream descriptions of the sanitized output, and hashes. Anything a person typed or that identifies a
  * person, place, card or device (labels, original names and paths, serials) goes into a *_sealed BLOB
- * produced by UnlockedVault.sealValue (proxy class for operational text, identity for identities).
+ * produced by UnlockedVault.sealValue (proxy class for operational text, identity for identities — in a field
+ * vault operational text goes to master and subject text to identity: UnlockedVault.sealClassFor).
  */
 
 export interface Migration {
@@ -188,6 +189,15 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
       CREATE TRIGGER exports_append_only_delete BEFORE DELETE ON exports
         BEGIN SELECT RAISE(ABORT, 'export history is append-only'); END;
+    `,
+  },
+  {
+    version: 6,
+    name: 'field sealing',
+    // In a field vault a clip's reason (which can quote a file path or a found value) is sealed to HQ like
+    // the clip's name and findings; the clear column then stays NULL. Normal vaults keep using the column.
+    up: `
+      ALTER TABLE clips ADD COLUMN reason_sealed BLOB;
     `,
   },
 ];

@@ -11,6 +11,7 @@ interface ClipRow {
   kind: ClipKind;
   status: ClipStatus;
   reason: string | null;
+  reason_sealed: Uint8Array | null;
   original_name_sealed: Uint8Array | null;
   size: number;
   duration: number | null;
@@ -24,8 +25,9 @@ function toClip(vault: UnlockedVault, row: ClipRow, inputs: SafetyInputs): Clip 
     code: row.code,
     kind: row.kind,
     status: row.status,
-    reason: row.reason,
-    originalName: row.original_name_sealed ? vault.openText(row.original_name_sealed) : '',
+    // A field vault keeps the reason and the name sealed to HQ (field sealing): it shows neither.
+    reason: row.reason ?? (row.reason_sealed ? vault.openTextIfHeld(row.reason_sealed) : null),
+    originalName: row.original_name_sealed ? (vault.openTextIfHeld(row.original_name_sealed) ?? '') : '',
     cardId: row.card_id,
     durationSeconds: row.duration,
     streams: row.streams_json ? (JSON.parse(row.streams_json) as StreamSummary[]) : [],
@@ -66,7 +68,7 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
     const verifiedCount = count?.readBack ?? 0;
     return {
       id: card.id,
-      label: card.label_sealed ? vault.openText(card.label_sealed) : '',
+      label: card.label_sealed ? (vault.openTextIfHeld(card.label_sealed) ?? '') : '',
       createdAt: card.created_at,
       clipCount,
       verifiedCount,
