@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { calls, isCallName, type CallName, type CallOutput, type EventName, type EventPayload } from '../../shared/api';
 import { SafehouseError, ok, toErrorShape, type Result } from '../../shared/errors';
 import type { AppInfo, VaultStatus, VaultSummary } from '../../shared/model';
@@ -184,6 +185,11 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     },
     'vault.panic': async ({ dir }) => {
       const target = vault && !vault.isLocked() ? vault : null;
+      // The window may destroy only the vault this session knows; a fresh session (the CLI) names its folder.
+      const known = target?.info.dir ?? lockedDir;
+      if (dir !== undefined && known !== null && path.resolve(dir) !== path.resolve(known)) {
+        throw new SafehouseError('INVALID_INPUT', 'Panic acts on the vault open in this window; that folder is another vault. Nothing was changed.');
+      }
       const result = await panicHandler(target, dir ?? lockedDir);
       playback.clear();
       if (target) hub.emit('vault.locked', { reason: 'manual' });
