@@ -157,3 +157,17 @@ describe('`safehouse panic` on a locked vault', () => {
     expect(await fs.readFile(path.join(empty, 'keep.txt'), 'utf8')).toBe('x');
   });
 });
+
+it('the window can destroy only the vault it has open, not another folder it is handed', async () => {
+  const mine = path.join(root, 'mine');
+  const other = path.join(root, 'other');
+  (await createVault(mine, CREW)).lock();
+  (await createVault(other, CREW)).lock();
+  const app = createSafehouse();
+  expect((await app.call('vault.unlock', { dir: mine, passphrase: CREW })).ok).toBe(true);
+  const refused = await app.call('vault.panic', { dir: other });
+  expect(!refused.ok && refused.error.code).toBe('INVALID_INPUT');
+  expect((await app.call('vault.status', {})).ok && (await app.call('vault.status', {}))).toMatchObject({ value: { state: 'unlocked' } });
+  await app.close();
+  (await unlockVault(other, CREW)).lock();
+}, 60_000);
