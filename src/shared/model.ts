@@ -381,4 +381,6 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+  /** True when the findings are sealed to HQ (a field vault) and the zeros above mean "not shown", not "none". */
+  sealedToHq?: boolean;
 }

@@ -150,7 +150,7 @@ export const ingestCommands: Command[] = [
       const result = await context.safehouse.call('offload.report', typeof ingestId === 'string' ? { ingestId } : {});
       if (!result.ok) return reportFailure(context.io, context.json, result);
       if (!result.value) {
-        context.io.stdout(context.json ? 'null\n' : 'No offload has finished in this vault yet.\n');
+        context.io.stdout(context.json ? 'null\n' : 'No offload report to show: none has finished yet, or (in a field vault) the reports are sealed to HQ.\n');
         return exitCodes.ok;
       }
       if (context.json) printJson(context.io, result.value);

@@ -139,6 +139,8 @@ it('no contract result shows the marker to the field passphrase', async () => {
     ['still', 'verified', '', expect.stringMatching(/^C000[12]$/)],
     ['video', 'verified', '', expect.stringMatching(/^C000[12]$/)],
   ]);
+  const report = await app.call('clip.report', { id: clipId! });
+  expect(report.ok && report.value.sealedToHq).toBe(true); // zero findings shown means "sealed", not "none"
   const subjects = await app.call('subjects.list', {});
   expect(subjects.ok && subjects.value.map((s) => [s.pseudonym, s.consent?.scope ?? null])).toEqual(expect.arrayContaining([['', ''], ['', null]]));
   await app.close();

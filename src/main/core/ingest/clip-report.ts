@@ -22,5 +22,6 @@ export async function readClipReport(vault: UnlockedVault, clipId: string): Prom
     sidecarsLeftOnCard: summary?.sidecarsLeftOnCard ?? [],
     proof: summary?.proof ?? null,
     timecode: summary?.timecode ?? null,
+    ...(row.summary_sealed && opened === null ? { sealedToHq: true } : {}),
   };
 }
