@@ -126,7 +126,13 @@ export function checkedPin(raw: unknown): HqPin & { authorized: RecipientSetStat
 export function assertRecipientsSignedByHq(header: UnsignedVaultHeader): void {
   const holdsOwnSecrets = SEALED_TO_HQ.every((cls) => header.keys[cls].wrapped !== undefined);
   if (header.hq === undefined) {
-    if (header.kind === 'field' || !holdsOwnSecrets) throw notSigned('a field vault without an HQ pin');
+    if (header.kind === 'field' || !holdsOwnSecrets) {
+      throw new SafehouseError(
+        'RECIPIENTS_NOT_SIGNED',
+        'This field vault has no pinned HQ key (an older Safehouse made it, or vault.json was changed), so nothing can be sealed to HQ safely. ' +
+          'Make a new field vault from HQ’s signed card; the sealed objects already in this folder can be copied to HQ as they are.',
+      );
+    }
     return;
   }
   if (header.kind !== 'field') throw notSigned('an HQ pin on a vault that is not a field vault');
