@@ -3,7 +3,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { KeyClass, SigningKey } from './keys';
 import { fingerprintWords, readRecipientCard, requireSignedCard, type SignedRecipientCard } from './recipients';
 import { sodiumSync } from './sodium';
-import { canonicalJson, type UnsignedVaultHeader } from './vault-header';
+import { canonicalJson, type UnsignedVaultHeader, type VaultHeader } from './vault-header';
 
 /**
  * HQ-signed recipient sets: who a field vault may seal masters and identities to.
@@ -142,6 +142,34 @@ export function assertRecipientsSignedByHq(header: UnsignedVaultHeader): void {
     const stray = used.filter((key) => !authorized[cls].includes(key));
     if (stray.length > 0 || header.keys[cls].wrapped !== undefined) throw notSigned(`${cls} is sealed to a key HQ did not sign`);
   }
+}
+
+/** HQ side: every key a vault seals masters and identities to (its own, then the extra recipients). */
+export function recipientKeysOf(header: UnsignedVaultHeader): RecipientSetStatement['keys'] {
+  const list = (cls: (typeof SEALED_TO_HQ)[number]) => [header.keys[cls].publicKey, ...header.recipients[cls].map((r) => r.publicKey)];
+  return { master: list('master'), identity: list('identity') };
+}
+
+/**
+ * Field side: the header with a newer HQ-signed set in force — its first key of each class becomes the
+ * class key, the rest extra recipients (labelled `hqLabel`). RECIPIENT_SET_INVALID if the set is not signed
+ * by the pinned key or is not newer than the set already held (no replay of an old set).
+ */
+export function headerWithRecipientSet(header: VaultHeader, json: string, hqLabel: string): UnsignedVaultHeader {
+  const pin = checkedPin(header.hq);
+  const next = readRecipientSet(json, pin.card.signing);
+  if (pin.set && Date.parse(next.set.issuedAt) <= Date.parse(pin.set.set.issuedAt)) {
+    throw new SafehouseError('RECIPIENT_SET_INVALID', 'This recipient set is not newer than the one this field vault already uses. Nothing was changed.');
+  }
+  const { sig: _sig, ...rest } = header;
+  const keys = structuredClone(header.keys);
+  const recipients = { ...header.recipients };
+  for (const cls of SEALED_TO_HQ) {
+    const [first, ...others] = next.set.keys[cls];
+    keys[cls] = { publicKey: first! };
+    recipients[cls] = others.map((publicKey) => ({ publicKey, label: hqLabel }));
+  }
+  return { ...rest, keys, recipients, hq: { card: pin.card, set: next } };
 }
 
 /** HQ's fingerprint as a person reads it, or null for a vault without a pin. */

@@ -7,7 +7,7 @@ import { KEY_CLASSES, b64, wrapSecret, type ClassKeyPair, type KeyClass } from '
 import { integrity, openBytes, peekClass, plainSizeFromContentBytes, sealBytes } from './object-format';
 import { ObjectStore, type ObjectWriter, type WrittenObject } from './object-store';
 import { keyFingerprint, publicKeyFromCard, readRecipientCard, signRecipientCard, type RecipientCard } from './recipients';
-import { SEALED_TO_HQ, sealedToHq, assertRecipientsSignedByHq, checkedPin, hqFingerprintWords, readRecipientSet, signRecipientSet, type SignedRecipientSet } from './recipient-set';
+import { SEALED_TO_HQ, sealedToHq, assertRecipientsSignedByHq, headerWithRecipientSet, hqFingerprintWords, recipientKeysOf, signRecipientSet, type SignedRecipientSet } from './recipient-set';
 import { sodiumSync } from './sodium';
 import { unwrapAll, type Secrets } from './secrets';
 import { signVaultHeader, writeVaultHeader } from './vault-file';
@@ -392,8 +392,7 @@ export class VaultSession implements UnlockedVault {
     if (SEALED_TO_HQ.some((cls) => !this.secrets.classes[cls])) {
       throw new SafehouseError('KEY_CLASS_UNAVAILABLE', 'Only HQ’s vault (which holds the master and identity keys) can sign a recipient set for field vaults.');
     }
-    const list = (cls: KeyClass) => [this.header.keys[cls].publicKey, ...this.header.recipients[cls].map((r) => r.publicKey)];
-    return signRecipientSet({ master: list('master'), identity: list('identity') }, this.secrets.signing);
+    return signRecipientSet(recipientKeysOf(this.header), this.secrets.signing);
   }
 
   async applyRecipientSet(json: string): Promise<void> {
@@ -401,23 +400,8 @@ export class VaultSession implements UnlockedVault {
     if (this.header.kind !== 'field' || this.header.hq === undefined) {
       throw new SafehouseError('RECIPIENT_SET_INVALID', 'Only a field vault applies a recipient set signed by HQ. Nothing was changed.');
     }
-    await this.updateHeader((h) => {
-      const pin = checkedPin(h.hq);
-      const next = readRecipientSet(json, pin.card.signing);
-      if (pin.set && Date.parse(next.set.issuedAt) <= Date.parse(pin.set.set.issuedAt)) {
-        throw new SafehouseError('RECIPIENT_SET_INVALID', 'This recipient set is not newer than the one this field vault already uses. Nothing was changed.');
-      }
-      const { sig: _sig, ...rest } = h;
-      const hqLabel = b64.encode(this.sealValue('proxy', 'HQ'));
-      const keys = structuredClone(h.keys);
-      const recipients = { ...h.recipients };
-      for (const cls of SEALED_TO_HQ) {
-        const [first, ...others] = next.set.keys[cls];
-        keys[cls] = { publicKey: first! };
-        recipients[cls] = others.map((publicKey) => ({ publicKey, label: hqLabel }));
-      }
-      return { ...rest, keys, recipients, hq: { card: pin.card, set: next } };
-    });
+    const hqLabel = b64.encode(this.sealValue('proxy', 'HQ')); // a fixed word, not typed: proxy class is fine
+    await this.updateHeader((h) => headerWithRecipientSet(h, json, hqLabel));
   }
 
   async catalog(): Promise<Catalog> {
