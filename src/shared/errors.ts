@@ -33,6 +33,10 @@ export const errorMessages = {
   NOT_SAFE: 'This is not safe to do yet.',
   PROXY_FAILED: 'Making the anonymised proxy failed; nothing was stored. The master is unchanged; try again, and report it if it keeps failing.',
   FONT_MISSING: 'The font for the proxy burn-in was not found. Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) or point SAFEHOUSE_PROXY_FONT at a .ttf file.',
+  TOOL_CRASHED: 'ffmpeg or ffprobe stopped unexpectedly while working on this file. Nothing was lost; run the same command again to retry it.',
+  TOOL_TIMEOUT: 'ffmpeg or ffprobe took too long on this file and was stopped. Nothing was lost; run the same command again to retry it.',
+  CARD_READ_ERROR: 'The card reported a read error: the card may be damaged. Do not format it. Try another card reader, then run the same command again.',
+  OFFLOAD_CANCELLED: 'The offload was cancelled before it started. Nothing from this card was copied; start it again when ready.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
 } as const;
 
