@@ -12,8 +12,9 @@ import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
 import { verifyCommands } from './verify-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
+import { fieldCommands } from './field-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...fieldCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

@@ -317,6 +317,15 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 12,
+    name: 'field sealing',
+    // In a field vault a clip's reason (which can quote a file path or a found value) is sealed to HQ like
+    // the clip's name and findings; the clear column then stays NULL. Normal vaults keep using the column.
+    up: `
+      ALTER TABLE clips ADD COLUMN reason_sealed BLOB;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -57,7 +57,7 @@ export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, cli
   for (const row of subjectRows) {
     subjects.set(row.id, {
       id: row.id,
-      pseudonym: vault.openText(row.pseudonym_sealed),
+      pseudonym: vault.openTextIfHeld(row.pseudonym_sealed) ?? '',
       consent: row.state,
       protection: parseProtection(row.protection_json),
     });
