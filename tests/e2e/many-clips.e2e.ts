@@ -110,6 +110,9 @@ describe('a vault of 10,000 clips', () => {
     await page.locator('.subject-item', { hasText: 'Witness Kestrel' }).click();
     await page.getByRole('heading', { name: 'Witness Kestrel' }).waitFor();
     expect(await page.locator('.subject-detail').textContent()).not.toContain('Never Shown By Default');
+    // 40 appearances fold to 10, so the tagger below stays within reach.
+    expect(await page.getByRole('table', { name: 'Appearances' }).locator('tbody tr').count()).toBe(10);
+    expect(await page.getByRole('button', { name: 'Show all 40 appearances' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Tag an appearance' }).click();
     const tagger = page.getByRole('form', { name: 'Tag an appearance' });
     await tagger.getByLabel('Find the clip').fill('C10000');
