@@ -25,5 +25,9 @@ export function fixButton(fix: SafetyFix, clipCode: string): { label: string; hi
       return { label: 'Record their consent', hint: 'Obtain their answer and record it.', target: { screen: 'subjects', ...subject } };
     case 'draw-face-regions':
       return { label: `Draw their face track in ${clipCode}`, hint: 'Until then the proxy hides the whole frame.', target: { screen: 'subjects', ...subject, ...clip } };
+    case 'confirm-face-tracks':
+      return { label: `Check the faces found in ${clipCode}`, hint: 'Delete false ones, adjust or add missed ones, name the people you know, then confirm.', target: { screen: 'library', ...clip } };
+    case 'decide-proposals':
+      return { label: `Decide who appears in ${clipCode}`, hint: 'A face in it looks like someone already named: accept or reject each proposal.', target: { screen: 'subjects', ...clip } };
   }
 }

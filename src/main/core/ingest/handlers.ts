@@ -15,6 +15,8 @@ import { listMountedVolumes } from './mounted-volumes';
 import { retryClip } from './retry-clip';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
+import { appendAudit } from '../audit/audit-log';
+import { queueScansAfterOffload } from '../faces/handlers';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
@@ -105,6 +107,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
         const clip = scan.clips.find((candidate) => candidate.id === clipId);
         return clip ? isClipInVault(catalog, keys, clip) : false;
       });
+      await appendAudit(vault, 'card.wipe', { deleted: result.deleted.length, kept: result.kept.length });
       return { deleted: result.deleted, kept: result.kept.map((entry) => ({ file: entry.display, reason: entry.reason })) };
     },
   };
@@ -123,6 +126,8 @@ async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResu
   const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
   if (mode === 'background') {
     build.catch(() => undefined);
+    // The window analyses new clips for faces by itself; the CLI runs `safehouse faces scan` when asked.
+    queueScansAfterOffload(context, clipIds);
     return { built: 0, failed: 0, queued: clipIds.length, note: null };
   }
   const outcomes = await build;

@@ -11,6 +11,8 @@ import { cardVerdictFromCatalog, describeCardFiles, saveCardFiles } from './card
 import { failureKindOf } from './clip-failures';
 import { closeInterruptedIngests } from './interrupted-ingests';
 import { acquireIngestLock } from './ingest-lock';
+import { recordCardFiles } from './card-file-hashes';
+import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { createProgressTracker, type ProgressTracker } from './progress';
@@ -62,7 +64,10 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     await saveCardFiles(vault, catalog, cardId, cardFiles);
     const ingestId = randomBytes(12).toString('hex');
     const startedAt = new Date().toISOString();
-    await catalog.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+    await catalog.transaction(async (tx) => {
+      await tx.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+      await appendAudit(vault, 'ingest.start', { ingest: ingestId, card: cardId, files: scan.clips.length }, tx);
+    });
 
     const tracker = createProgressTracker({
       ingestId,
@@ -137,6 +142,9 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       };
     }
 
+    // Every other file on the card, for its ASC MHL; primaries whose clip holds their hash are not read again.
+    await recordCardFiles(vault, catalog, { ingestId, cardId, scan });
+
     const notIngested = describeNotIngested(scan);
     const counts = {
       verified: results.filter((result) => result.status === 'verified').length,
@@ -155,6 +163,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     await saveCardFiles(vault, catalog, cardId, cardFiles);
     const { safeToWipe, wipeBlockers } = await cardVerdictFromCatalog(vault, catalog, cardId);
     const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe, wipeBlockers });
+    await appendAudit(vault, 'ingest.finish', { ingest: ingestId, card: cardId, ...counts, safeToWipe });
     return { ingestId, cardId, results, notIngested, counts, safeToWipe, wipeBlockers, recovered, reportObjectId };
   } finally {
     await release();

@@ -57,6 +57,10 @@ function fixInWords(fix: SafetyFix, code: string): string {
       return 'Obtain their answer and record their consent.';
     case 'draw-face-regions':
       return `Draw or detect a region track for them in ${code}; until then the proxy hides the whole frame.`;
+    case 'confirm-face-tracks':
+      return `Check the faces found in ${code} (delete false ones, add missed ones, name known people), then confirm them.`;
+    case 'decide-proposals':
+      return `A face in ${code} looks like someone already named: accept or reject each proposal.`;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Clip } from '../../../shared/model';
 import { formatBytes, formatDuration } from '../format';
 import { useCoreQuery } from '../useCore';
 import { ErrorNotice } from './EmptyState';
+import { FaceReview } from './FaceReview';
 import { ProxyPlayer } from './ProxyPlayer';
 import { ReasonText } from './ReasonText';
 
@@ -38,6 +39,7 @@ export function ClipDetail({ clip, onClose }: { clip: Clip; onClose: () => void 
         </div>
       )}
       {clip.kind !== 'still' && <ProxyPlayer clipId={clip.id} />}
+      {clip.kind === 'video' && clip.status === 'verified' && <FaceReview clipId={clip.id} durationSeconds={clip.durationSeconds} />}
       <h3>Sanitization report</h3>
       {report.state === 'loading' && <p aria-busy="true">Opening the report…</p>}
       {report.state === 'error' && <ErrorNotice message={report.error.message} />}
