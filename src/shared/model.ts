@@ -251,20 +251,44 @@ export type SafetyReasonCode =
   | 'clip-quarantined'
   | 'clip-failed'
   | 'clip-not-verified'
-  | 'clip-unreviewed';
+  | 'clip-unreviewed'
+  | 'faces-unconfirmed'
+  | 'appearance-proposed';
 
 export interface SafetyReason {
   code: SafetyReasonCode;
   status: Exclude<SafetyStatus, 'cleared'>;
   subjectId: string | null;
   message: string;
-  /** The action that resolves it. */
-  fix: string;
+  /** What resolves it, as data: each face (CLI, window, printed report) words it its own way. */
+  fix: SafetyFix;
+}
+
+/** The kinds of fix a safety reason can ask for. */
+export type SafetyFixAction =
+  | 'inspect-quarantined'
+  | 'offload-again'
+  | 'finish-offload'
+  | 'record-who-appears'
+  | 'recall-exports'
+  | 'leave-out-or-remove-appearance'
+  | 'record-consent'
+  | 'draw-face-regions'
+  | 'confirm-face-tracks'
+  | 'decide-proposals';
+
+/** One fix: what to do, to which clip and/or subject. */
+export interface SafetyFix {
+  action: SafetyFixAction;
+  clipId?: string;
+  subjectId?: string;
 }
 
 export interface ClipSafetyReport {
   clipId: string;
   code: string;
+  /** The card it came from, so problems can be grouped by card. */
+  cardId: string;
   status: ClipStatus;
   safety: SafetyStatus;
   subjectIds: string[];
@@ -499,4 +523,115 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+}
+
+// offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them
+
+export type OffloadJobState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One card offload as the core runs it: queued behind another, running, paused between files, or finished. */
+export interface OffloadJob {
+  id: string;
+  path: string;
+  label: string | null;
+  state: OffloadJobState;
+  /** Asked to stop: files already being copied finish (so the vault stays consistent), no new ones start. */
+  cancelRequested: boolean;
+  queuedAt: string;
+  /** The latest overall progress; null until the first file starts. */
+  progress: IngestProgress | null;
+  /** Files being worked on right now, each with its own bytes and step. */
+  files: IngestProgress[];
+  result: OffloadResult | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A finished offload whose stored report can be opened. */
+export interface IngestHistoryEntry {
+  ingestId: string;
+  cardId: string;
+  cardLabel: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+}
+
+/** A mounted removable volume the app found by itself (under /media, /run/media or /Volumes). */
+export interface MountedVolume {
+  path: string;
+  name: string;
+}
+
+/** One face followed through a clip: a region track (0–1 of the frame, top-left origin, seconds). */
+export interface FaceTrack {
+  id: string;
+  clipId: string;
+  /** The subject this face was assigned to; null = an unknown person, always covered. */
+  subjectId: string | null;
+  /** The appearance the assignment recorded (the track is its face region); null when unassigned. */
+  appearanceId: string | null;
+  origin: 'detected' | 'drawn';
+  /** A person confirmed (or drew or adjusted) this track. */
+  confirmed: boolean;
+  /** Highest detector score; null for a drawn track. */
+  score: number | null;
+  from: number;
+  to: number;
+  keyframes: RegionKeyframe[];
+}
+
+export interface ClipFaces {
+  clipId: string;
+  code: string;
+  /** null: never analysed (the proxy stays a full mosaic). */
+  scannedAt: string | null;
+  /** When a person last confirmed the tracks; null while unconfirmed. */
+  confirmedAt: string | null;
+  tracks: FaceTrack[];
+}
+
+export interface FaceScanProgress {
+  clipId: string;
+  code: string;
+  state: 'queued' | 'analysing' | 'done' | 'failed' | 'cancelled' | 'skipped';
+  fraction: number | null;
+  /** Tracks found, once done. */
+  tracks?: number;
+  error?: string;
+}
+
+export interface FaceScanOutcome {
+  clipId: string;
+  code: string;
+  result: 'done' | 'failed' | 'cancelled' | 'skipped';
+  tracks: number;
+  /** Sampled frames analysed and the seconds it took (wall clock), for the speed report. */
+  frames: number;
+  seconds: number;
+  error?: string;
+}
+
+/** "This face track may be that subject": proposed from face descriptors, decided by a person. */
+export type FaceProposalState = 'pending' | 'accepted' | 'rejected';
+
+export interface FaceProposal {
+  id: string;
+  clipId: string;
+  code: string;
+  trackId: string;
+  subjectId: string;
+  /** Similarity of the faces, 0–1. */
+  score: number;
+  /** Seconds: the track's time range in the clip. */
+  from: number;
+  to: number;
+  state: FaceProposalState;
+  decidedAt: string | null;
+}
+
+/** Unassigned face tracks that look like one person ("unknown person N"), to be named at once. */
+export interface UnknownPersonGroup {
+  number: number;
+  tracks: { trackId: string; clipId: string; code: string; from: number; to: number }[];
 }

@@ -19,6 +19,8 @@ import { appendAudit, appendGenesis } from './audit/audit-log';
 import { proxyHandlers } from './proxies/handlers';
 import { integrityHandlers } from './integrity/handlers';
 import { proxyQueue } from './proxies/proxy-queue';
+import { faceHandlers } from './faces/handlers';
+import { cancelScans, faceQueue } from './faces/face-scan';
 
 export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
@@ -45,7 +47,7 @@ export interface Safehouse {
 }
 
 /** Each capability folder contributes the handlers for its calls. */
-const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers, integrityHandlers];
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers, integrityHandlers, faceHandlers];
 
 function mergeHandlers(maps: HandlerMap[]): Handlers {
   const merged: HandlerMap = {};
@@ -88,6 +90,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     vault = unlocked;
     lockedDir = unlocked.info.dir;
     unlocked.setAutoLock(autoLockMinutes === null ? null : autoLockMinutes * 60_000, () => {
+      cancelScans(unlocked);
       playback.clear();
       hub.emit('vault.locked', { reason: 'idle' });
     });
@@ -145,6 +148,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       if (vault && !vault.isLocked()) {
         // Locking must never fail: an audit write error (disk full) does not keep the vault open.
         await appendAudit(vault, 'vault.lock', { reason: 'manual' }).catch(() => undefined);
+        cancelScans(vault);
         vault.lock();
         playback.clear();
         hub.emit('vault.locked', { reason: 'manual' });
@@ -216,11 +220,14 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       return playback.respond(requireVault(), pathname, rangeHeader);
     },
     async close() {
+      // A face scan holds decrypted frames in memory: stop it before the keys go.
+      cancelScans(vault);
       playback.clear();
       vault?.lock();
       vault = null;
       // Background proxy jobs stop at their next vault call; nothing may still be writing once this returns.
       await proxyQueue.idle();
+      await faceQueue.idle();
     },
   };
 }

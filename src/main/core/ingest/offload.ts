@@ -15,7 +15,7 @@ import { recordCardFiles } from './card-file-hashes';
 import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
-import { createProgressTracker } from './progress';
+import { createProgressTracker, type ProgressTracker } from './progress';
 import type { OpenCardFile } from './source-read';
 
 export interface OffloadOptions {
@@ -23,6 +23,14 @@ export interface OffloadOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Large files processed at once; defaults to the core count (each runs its own ffmpeg). Small files have one more lane. */
   concurrency?: number;
+  /**
+   * Pause and cancel from the window. Both act between files: a file being copied always finishes (or fails)
+   * on its own terms, so the vault never holds a half-recorded clip; a cancelled card is reported like any
+   * other, with the files not started listed as not copied.
+   */
+  control?: { waitWhilePaused(): Promise<void>; cancelled(): boolean };
+  /** Called once the ingest is recorded, with the tracker a re-attaching window reads its state from. */
+  onStarted?: (started: { ingestId: string; tracker: ProgressTracker }) => void;
   /** The file layer card files are read through; tests inject read errors here. */
   openCardFile?: OpenCardFile;
 }
@@ -67,6 +75,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       filesTotal: scan.clips.length,
       emit: (progress) => options.onProgress?.(progress),
     });
+    options.onStarted?.({ ingestId, tracker });
     const results: ClipOutcome[] = new Array(scan.clips.length);
     // Largest files first, one lane per core: the small ones then fill in at the end, instead of one large
     // file finishing alone on one core while the other has nothing left to do. One more lane takes the
@@ -85,7 +94,11 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       return index;
     };
     const worker = async (end: 'largest' | 'smallest') => {
-      for (let index = take(end); index !== undefined; index = take(end)) {
+      for (;;) {
+        await options.control?.waitWhilePaused();
+        if (options.control?.cancelled()) return;
+        const index = take(end);
+        if (index === undefined) return;
         const clip = scan.clips[index]!;
         const file = clip.primary.relPath;
         tracker.startFile(file, clip.primary.size);
@@ -122,7 +135,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
         clipId: null,
         code: null,
         status: 'failed',
-        reason: 'not attempted: the offload stopped early (disk full?)',
+        reason: options.control?.cancelled() ? 'not copied: the offload was cancelled before this file' : 'not attempted: the offload stopped early (disk full?)',
         failureKind: 'not-attempted',
         findings: { location: 0, identity: 0, device: 0 },
         sidecarsLeftOut: [],

@@ -45,8 +45,10 @@ export interface UnlockedVault {
    * Constant-memory read. Each yielded chunk is authenticated, but the object as a whole is only proven
    * complete when the generator finishes: it throws INTEGRITY at the end if TAG_FINAL is missing or bytes
    * follow it. Consumers MUST discard everything they wrote from this stream if it throws.
+   * `borrow`: each chunk is valid only until the next one is asked for (see ObjectStore.open): for a
+   * consumer that finishes with a chunk first, e.g. `await` of a write's callback, not a stream's drain.
    */
-  streamObject(id: string): AsyncGenerator<Buffer>;
+  streamObject(id: string, options?: { borrow?: boolean }): AsyncGenerator<Buffer>;
   /**
    * xxh64 (16 hex digits) of an object's plaintext, every frame authenticated and TAG_FINAL checked as in
    * readObject, decrypted and checksummed off the main thread; for verification. Throws INTEGRITY on damage.
@@ -237,8 +239,8 @@ export class VaultSession implements UnlockedVault {
     }
   }
 
-  async *streamObject(id: string): AsyncGenerator<Buffer> {
-    const opened = await this.store.open(id, (cls) => this.keyPairFor(cls));
+  async *streamObject(id: string, options: { borrow?: boolean } = {}): AsyncGenerator<Buffer> {
+    const opened = await this.store.open(id, (cls) => this.keyPairFor(cls), options);
     try {
       for await (const chunk of opened.chunks) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     } finally {
