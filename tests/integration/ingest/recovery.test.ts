@@ -70,6 +70,6 @@ describe('crash recovery pieces', () => {
     expect(right.result).toEqual({ status: 'verified', reason: null });
 
     const wrong = await verifyWith({ storedXxh64: '0'.repeat(16) });
-    expect(wrong.result).toEqual({ status: 'failed', reason: 'verification failed: the vault copy does not match what was written' });
+    expect(wrong.result).toEqual({ status: 'failed', reason: 'verification failed: the vault copy does not match what was written', failureKind: 'verify-mismatch' });
   });
 });
