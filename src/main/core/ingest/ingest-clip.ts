@@ -119,8 +119,8 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     audioCodecs: audio.map((stream) => stream.codec),
   });
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
-  const content = startContentCheck(tools, abs, clip.primary.size);
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
+  const content = startContentCheck(tools, abs, clip.primary.size);
   const duration = probe.duration ?? 0;
   let proof: ProofResult;
   let lost: Awaited<ReturnType<typeof content.finish>>;
