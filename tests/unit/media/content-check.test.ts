@@ -14,6 +14,7 @@ describe('content kept: the master against the original, stream by stream', () =
     ['header-valid, body undecodable', source, [s(0, 'video', 0), s(1, 'audio', 0)], [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
     ['video does not decode, audio does', source, [s(1, 'audio', 86)], [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
     ['a stream with no packets at all', [s(0, 'video', 0), s(1, 'audio', 131)], decoded, [s(0, 'video', 0), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
+    ['the original could not be counted at all (fails closed)', [], decoded, [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: -1, type: 'none' }],
     ['PCM cut into other packets, same length', [s(0, 'audio', 470, 10, false, 'pcm_s16le')], [s(0, 'audio', 47)], [s(0, 'audio', 12, 10, false, 'pcm_s16le')], null],
     [
       'PCM cut short',

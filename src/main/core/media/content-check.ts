@@ -59,6 +59,9 @@ const DURATION_SLACK_FRACTION = 0.05;
 /** Pure: what the master lost, or null when it holds every kept stream whole and each one decodes. */
 export function compareContent(source: StreamCount[], decoded: StreamCount[], output: StreamCount[]): ContentProblem | null {
   const kept = keptStreams(source);
+  // The sanitizer only runs on a file whose probe found audio or video: if counting finds none, the count
+  // failed, and a check that could not run must not pass.
+  if (kept.length === 0) return { code: 'does-not-decode', stream: -1, type: 'none' };
   for (const [position, stream] of kept.entries()) {
     const frames = decoded.find((d) => d.index === stream.index)?.count ?? 0;
     if (stream.count === 0 || frames === 0) return { code: 'does-not-decode', stream: stream.index, type: stream.type };
