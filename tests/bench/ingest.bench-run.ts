@@ -46,6 +46,11 @@ export async function run(report: (line: string) => void): Promise<void> {
   const peak = Math.max(...results.map((r) => r.ingest.peakRssMb));
   report(`peak RSS of the ingest process: ${peak.toFixed(0)} MB over all rounds (target < 400 MB; ${best.startRssMb.toFixed(0)} MB when the ingest began)`);
   await contentCheckCost(card, mb, report);
+  const field = await fieldRound(card);
+  report(`field vault (mosaic proxy + thumbnails teed from the sanitized stream) vs normal vault, same card, back to back:`);
+  report(`  normal ${field.normal.seconds.toFixed(1)} s, ${field.normal.cpuSeconds.toFixed(1)} CPU-s (${(field.normal.cpuSeconds / (cardBytes / 1e9)).toFixed(2)} CPU-s/GB)`);
+  report(`  field  ${field.field.seconds.toFixed(1)} s, ${field.field.cpuSeconds.toFixed(1)} CPU-s (${(field.field.cpuSeconds / (cardBytes / 1e9)).toFixed(2)} CPU-s/GB); peak RSS ${field.field.peakRssMb.toFixed(0)} MB`);
+  report(`  ratio field / normal: ${(field.field.seconds / field.normal.seconds).toFixed(2)}× time, ${(field.field.cpuSeconds / field.normal.cpuSeconds).toFixed(2)}× CPU`);
 }
 
 /**
@@ -75,6 +80,31 @@ async function contentCheckCost(card: string, mb: number, report: (line: string)
   const gb = mb / 1000;
   report(`content check (${clips.length} clips): sanitize alone ${plain.seconds.toFixed(2)} s, with the check ${checked.seconds.toFixed(2)} s: ratio ${(checked.seconds / plain.seconds).toFixed(2)}`);
   report(`content check cpu: ${((checked.cpu - plain.cpu) / gb).toFixed(2)} CPU-s per GB extra (sanitize alone ${(plain.cpu / gb).toFixed(2)} CPU-s per GB)`);
+}
+
+/** The same card into a normal vault and into a field vault (HQ's card pinned), one after the other. */
+async function fieldRound(card: string): Promise<{ normal: Awaited<ReturnType<typeof timeIngest>>; field: Awaited<ReturnType<typeof timeIngest>> }> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-bench-field-'));
+  try {
+    const env = { ...process.env, SAFEHOUSE_BENCH_PASSPHRASE: 'benchmark passphrase only' };
+    const cli = (args: string[]) => {
+      const run = spawnSync(process.execPath, [CLI, ...args, '--passphrase-env', 'SAFEHOUSE_BENCH_PASSPHRASE'], { env, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`safehouse ${args[0]} failed: ${run.stderr}`);
+    };
+    const hqCard = path.join(work, 'hq-card.json');
+    cli(['init', '--vault', path.join(work, 'hq')]);
+    cli(['recipients', 'export', '--vault', path.join(work, 'hq'), '--out', hqCard]);
+    cli(['init', '--vault', path.join(work, 'field'), '--field', '--hq-card', hqCard]);
+    spawnSync('sync');
+    const ingest = (vault: string) => timeIngest(['ingest', card, '--vault', vault, '--no-proxies', '--label', 'bench', '--json', '--passphrase-env', 'SAFEHOUSE_BENCH_PASSPHRASE'], env);
+    const normal = await ingest(path.join(work, 'hq'));
+    spawnSync('sync');
+    const field = await ingest(path.join(work, 'field'));
+    return { normal, field };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+    spawnSync('sync');
+  }
 }
 
 /**

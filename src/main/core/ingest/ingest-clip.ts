@@ -10,6 +10,7 @@ import { probeFile } from '../media/probe';
 import { createCleanlinessProver, type ProofResult } from '../media/proof';
 import { sanitizeAv } from '../media/sanitize';
 import { cleanStill } from '../media/still-clean';
+import { startFieldProxy } from '../proxies/field-proxy';
 import type { UnlockedVault, WrittenObject } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
@@ -122,26 +123,40 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const content = startContentCheck(tools, abs, clip.primary.size);
   const duration = probe.duration ?? 0;
+  // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
+  const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration }) : null;
   let proof: ProofResult;
+  // The sanitize pass is the middle third of this file's progress, counted by the cleaned bytes written (a
+  // remux is about the size of its source): a long clip's bar then moves through it instead of freezing.
+  const third = clip.primary.size / 3;
+  let sanitizedCounted = 0;
+  let sanitizedBytes = 0;
   let lost: Awaited<ReturnType<typeof content.finish>>;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {
       prover.push(chunk);
-      await Promise.all([writer.write(chunk), content.push(chunk)]);
+      await Promise.all([writer.write(chunk), content.push(chunk), fieldProxy?.push(chunk)]);
+      sanitizedBytes += chunk.length;
+      const share = Math.min(sanitizedBytes, clip.primary.size) / 3;
+      context.advance(share - sanitizedCounted, 'sanitize');
+      sanitizedCounted = share;
     }
+    fieldProxy?.end();
     await run.done;
     context.advance(0, 'prove');
     [proof, lost] = await Promise.all([prover.finish(), content.finish()]);
   } catch (error) {
     run.kill();
     content.abort();
+    fieldProxy?.abort();
     await writer.abort();
     // Disk full, a crashed or hung tool, a card read error: the clip is left failed and the next run retries it.
     if (isTransient(error)) throw error;
     return quarantineOriginal(context, clip, fingerprint, findings, source, 'cannot-sanitize');
   }
-  context.advance(clip.primary.size / 3, 'encrypt');
+  context.advance(Math.max(third - sanitizedCounted, 0), 'encrypt');
   if (!proof.clean || lost) {
+    fieldProxy?.abort();
     await writer.abort();
     return quarantineOriginal(context, clip, fingerprint, findings, source, lost ? lost.code : 'proof-failed', proof.clean ? null : proof.problems);
   }
@@ -150,7 +165,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     ...(video ? [{ type: 'video' as const, codec: video.codec, ...(video.width ? { width: video.width } : {}), ...(video.height ? { height: video.height } : {}) }] : []),
     ...audio.map((stream) => ({ type: 'audio' as const, codec: stream.codec, ...(stream.sampleRate ? { sampleRate: stream.sampleRate } : {}), ...(stream.channels ? { channels: stream.channels } : {}) })),
   ];
-  return record(context, clip, fingerprint, {
+  const stored = await record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
     source,
@@ -161,6 +176,8 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     streams,
     timecode: probe.timecode ?? null,
   });
+  if (fieldProxy && 'id' in stored) await fieldProxy.keep(context.catalog, stored.id);
+  return stored;
 }
 
 async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprint: string): Promise<Stored> {

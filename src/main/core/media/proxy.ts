@@ -114,10 +114,10 @@ export function proxyOutputArgs(graph: ProxyGraph, fps: number, proxyOut: string
  * every input on its own thread with a packet queue, decoupling the pipe from the encoder (ffmpeg ≥ 6 does
  * this always). The filter graph only ever references input 0.
  */
-const PIPE_INPUT = ['-thread_queue_size', '256', '-i', 'pipe:0', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:r=1:d=1'];
+export const PIPE_INPUT = ['-thread_queue_size', '256', '-i', 'pipe:0', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:r=1:d=1'];
 
 /** Pulls the first few MiB of the decrypted master for ffprobe, and hands back the rest of the stream. */
-async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
+export async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
   const chunks: Buffer[] = [];
   let size = 0;
   while (size < HEAD_BYTES) {
@@ -129,7 +129,7 @@ async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer
   return { head: Buffer.concat(chunks), rest: stream };
 }
 
-async function* concat(head: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+export async function* concat(head: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
   yield* rest;
 }
@@ -159,9 +159,39 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
     hasAudio: audio !== undefined,
   };
   const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband });
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...PIPE_INPUT, ...proxyOutputArgs(graph, source.fps, 'pipe:1', 'pipe:4', options.threads)];
+  return encodeProxy(vault, tools, concat(head, rest), {
+    graph,
+    fps: source.fps,
+    durationSeconds: duration,
+    meta: { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode },
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
 
-  const writer = await vault.createObjectWriter('proxy', { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode });
+export interface EncodeProxyOptions {
+  graph: ProxyGraph;
+  fps: number;
+  durationSeconds: number;
+  /** Metadata of the proxy object (sealed inside it). */
+  meta: Record<string, unknown>;
+  /** Decoder options placed before the input (a field mosaic decodes cheaply: field-proxy.ts). */
+  decoderArgs?: string[];
+  threads?: number;
+  onProgress?: MakeProxyOptions['onProgress'];
+}
+
+/**
+ * Runs ffmpeg over `input` (a sanitized master's bytes, in order) with the proxy's filter graph and seals
+ * its outputs to the proxy class: the fMP4 streamed into the vault as it is made, the thumbnail strip
+ * from memory. Nothing is committed unless every leg succeeded.
+ */
+export async function encodeProxy(vault: UnlockedVault, tools: MediaTools, input: AsyncIterable<Buffer>, options: EncodeProxyOptions): Promise<MadeProxy> {
+  const { graph } = options;
+  const duration = options.durationSeconds;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...(options.decoderArgs ?? []), ...PIPE_INPUT, ...proxyOutputArgs(graph, options.fps, 'pipe:1', 'pipe:4', options.threads)];
+
+  const writer = await vault.createObjectWriter('proxy', options.meta);
   // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
   const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'pipe', 'pipe', 'pipe', 'pipe']);
   const child = tool.child;
@@ -193,7 +223,7 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
 
   // Three legs run at once: decrypted master → ffmpeg, ffmpeg → encrypted proxy, and ffmpeg's exit.
   // Every leg is awaited; if any fails (INTEGRITY from the master, a full disk, ffmpeg), nothing is committed.
-  const feed = pipeline(Readable.from(concat(head, rest)), child.stdin!).catch((error: unknown) => {
+  const feed = pipeline(Readable.from(input), child.stdin!).catch((error: unknown) => {
     // ffmpeg closing its stdin early is its own failure (reported by its exit code); a bad master is ours.
     if ((error as { code?: string }).code === 'EPIPE' || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     tool.killGroup();
@@ -217,7 +247,7 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   let thumbs: MadeProxy['thumbs'] = null;
   if (graph.hasVideo && thumbBytes > 0 && thumbBytes <= MAX_THUMB_BYTES) {
     try {
-      thumbs = await vault.writeObject('proxy', Buffer.concat(thumbChunks), { role: 'proxy-thumbs', clipCode: options.clipCode });
+      thumbs = await vault.writeObject('proxy', Buffer.concat(thumbChunks), { ...options.meta, role: 'proxy-thumbs' });
     } catch (error) {
       await vault.deleteObject(proxy.id).catch(() => undefined);
       throw error;
