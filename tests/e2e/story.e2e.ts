@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Safehouse } from '../../src/main/core/app';
 import type { Clip } from '../../src/shared/model';
-import { getCleanCard } from '../integration/media/card-fixture';
+import { getCard } from '../integration/media/card-fixture';
 import { axeViolations, closeApp, startApp, type AppPage } from './harness';
 
 /**
@@ -17,7 +17,7 @@ describe('story: from card to recall', () => {
   let safehouse: Safehouse;
   let app: AppPage;
   let clip: Clip;
-  const card = getCleanCard();
+  const card = getCard();
   const pseudonym = 'Witness Amber';
   const recipient = 'Edit suite Lisbon';
 

@@ -110,7 +110,14 @@ export async function cardVerdictFromCatalog(
   const card = await catalog.get<{ files_sealed: Uint8Array | null }>('SELECT files_sealed FROM cards WHERE id = ?', [cardId]);
   const rows = await catalog.all<ClipStateRow>(`SELECT ${CLIP_STATE_COLUMNS} FROM clips WHERE card_id = ? ORDER BY created_at`, [cardId]);
   if (!card?.files_sealed) {
-    return decideWipe(rows.map((row) => ({ file: (row.original_name_sealed && vault.openTextIfHeld(row.original_name_sealed)) || row.id, status: rowState(row, damagedObjectIds) })));
+    // Only a blocker's sealed name is opened: a card of 10,000 kept clips costs no decryption at all.
+    return decideWipe(
+      rows.map((row) => {
+        const status = rowState(row, damagedObjectIds);
+        const kept = status.state === 'verified' || status.state === 'quarantined-kept';
+        return { file: kept ? '' : (row.original_name_sealed && vault.openTextIfHeld(row.original_name_sealed)) || row.id, status };
+      }),
+    );
   }
   const { files } = JSON.parse(vault.openText(card.files_sealed)) as { files: CardFileRecord[] };
   const byId = new Map(rows.map((row) => [row.id, row]));
