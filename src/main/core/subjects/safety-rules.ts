@@ -30,7 +30,11 @@ export interface RuleFaces {
   confirmed: boolean;
   /** Tracks no subject is assigned to: unknown people, always covered. */
   unassigned: readonly (readonly RegionKeyframe[])[];
+  /** How many tracks are assigned to subjects (their regions arrive as those subjects' appearances). */
+  assigned?: number;
 }
+
+const hasTracks = (clip: RuleClip) => clip.faces != null && clip.faces.unassigned.length + (clip.faces.assigned ?? 0) > 0;
 
 export interface RuleSubject {
   id: string;
@@ -71,13 +75,15 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
       'Let the offload finish, or run it again to resume.'),
   },
   {
-    applies: (clip) => clip.faces != null && !clip.faces.confirmed,
+    // Tracks were found and nobody has checked them yet.
+    applies: (clip) => hasTracks(clip) && !clip.faces!.confirmed,
     reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
       `Check every face is tracked (delete false ones, adjust or add missed ones, assign known people), then confirm (safehouse faces confirm --clip ${clip.id}).`),
   },
   {
-    // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review.
-    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && clip.faces == null,
+    // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review. An
+    // analysis that found nobody is not a review: the detector may have missed everyone.
+    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && !(clip.faces?.confirmed ?? false) && !hasTracks(clip),
     reason: (clip) => reason('clip-unreviewed', 'needs-review', `Nobody has recorded who appears in ${clip.code}.`,
       `Watch it and record each person (safehouse appear --clip ${clip.id} --subject ID), or that nobody identifiable appears (safehouse review --clip ${clip.id} --no-people).`),
   },
@@ -178,9 +184,9 @@ export function planProtection(clip: RuleClip, appearances: readonly RuleAppeara
 
   const voiced = present.filter((s) => s.protection.includes('voice'));
   const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
-  // Until a person confirmed the tracks, who is speaking is unknown: the sound stays muted.
+  // Until a person confirmed the tracks found, who is speaking is unknown: the sound stays muted.
   const voice: PlanBody['voice'] =
-    faces !== null && !faces.confirmed
+    faces !== null && !faces.confirmed && hasTracks(clip)
       ? MUTE_ALL
       : voiced.length === 0
         ? null
