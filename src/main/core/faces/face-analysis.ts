@@ -140,13 +140,15 @@ async function readFrames(stdout: Readable, frameBytes: number, worker: FaceWork
     const job = worker.analyse(frame, context.width, context.height, { minScore: context.settings.minScore, gridRows: context.settings.gridRows });
     // Results are taken in submission order, so the scene-cut comparison sees consecutive samples.
     const previous = pending[pending.length - 1] ?? Promise.resolve();
-    pending.push(
-      Promise.all([job, previous]).then(([result]) => {
-        samples.push({ t, detections: result.detections, cut: isSceneCut(previousSignature, result.signature) });
-        previousSignature = result.signature;
-        if (context.duration > 0) context.onProgress?.(Math.min(1, t / context.duration));
-      }),
-    );
+    const done = Promise.all([job, previous]).then(([result]) => {
+      samples.push({ t, detections: result.detections, cut: isSceneCut(previousSignature, result.signature) });
+      previousSignature = result.signature;
+      if (context.duration > 0) context.onProgress?.(Math.min(1, t / context.duration));
+    });
+    // A worker failure rejects every frame after it; the first awaited one reports it, the rest must not
+    // surface as unhandled rejections (which would end the process).
+    done.catch(() => undefined);
+    pending.push(done);
   };
   for await (const chunk of stdout as AsyncIterable<Buffer>) {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
