@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { nodeWorkerPlugin } from './tests/setup/node-worker-plugin.mjs';
 
 export default defineConfig({
+  plugins: [nodeWorkerPlugin()],
   resolve: {
     alias: {
       electron: fileURLToPath(new URL('./tests/stubs/electron.ts', import.meta.url)),

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { nodeWorkerPlugin } from '../../tests/setup/node-worker-plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wanted = process.argv.slice(2);
@@ -19,6 +20,7 @@ const server = await createServer({
   logLevel: 'error',
   server: { middlewareMode: true, hmr: false },
   appType: 'custom',
+  plugins: [nodeWorkerPlugin()],
 });
 let failed = false;
 try {

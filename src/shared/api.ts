@@ -8,6 +8,7 @@ import type {
   CardSummary,
   Clip,
   ClipReport,
+  ClipOutcome,
   IngestProgress,
   IngestReport,
   OffloadResult,
@@ -19,11 +20,17 @@ import type {
   SubjectDetail,
   VaultStatus,
   VaultSummary,
+  VaultVerification,
+  VerifyProgress,
+  WipeBlocker,
   ExportProgress,
   ExportRecord,
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  OffloadJob,
+  IngestHistoryEntry,
+  MountedVolume,
   ClipFaces,
   FaceScanOutcome,
   FaceScanProgress,
@@ -117,12 +124,18 @@ export const calls = {
         subjectId: idInput.optional(),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
+        // part of a clip code, card label or subject pseudonym
+        search: z.string().max(200).optional(),
+        sort: z.enum(['code', 'created', 'size', 'duration', 'status', 'kind']).optional(),
+        descending: z.boolean().optional(),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(500),
       })
       .strict(),
   ),
   'clip.report': call<ClipReport>()(z.object({ id: idInput }).strict()),
+  // A quarantined clip again through the pipeline, from its sealed original (no card needed).
+  'clip.retry': call<ClipOutcome>()(z.object({ id: idInput }).strict()),
   'clip.reviewFrame': call<{ mime: 'image/jpeg'; base64: string }>()(
     z.object({ id: idInput, seconds: z.number().finite().min(0).max(7 * 24 * 3600) }).strict(),
   ),
@@ -141,8 +154,17 @@ export const calls = {
   ),
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
+  // The window's offloads: queued in the core (one card at a time), so they outlive navigation and reloads.
+  'offload.queue': call<OffloadJob>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.jobs': call<OffloadJob[]>()(noInput),
+  'offload.pause': call<OffloadJob>()(z.object({ jobId: idInput, paused: z.boolean() }).strict()),
+  'offload.cancel': call<OffloadJob>()(z.object({ jobId: idInput }).strict()),
+  'offload.history': call<IngestHistoryEntry[]>()(noInput),
+  'cards.volumes': call<MountedVolume[]>()(noInput),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
+  // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
+  'card.check': call<{ safeToWipe: boolean; wipeBlockers: WipeBlocker[] }>()(z.object({ path: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),
   // subjects, consent, safety, audit
   'subjects.list': call<Subject[]>()(noInput),
@@ -186,6 +208,11 @@ export const calls = {
   'clips.review': call<ClipSafetyReport>()(z.object({ clipId: idInput, noPeople: z.literal(true) }).strict()),
   'safety.report': call<SafetyReport>()(noInput),
   'audit.verify': call<AuditVerification>()(z.object({ checkpointPath: pathInput.optional() }).strict()),
+  // Verifies a vault's audit log without opening a session: appends nothing, not even an unlock entry.
+  'audit.verifyReadOnly': call<AuditVerification>()(
+    z.object({ dir: pathInput, passphrase: passphraseInput, checkpointPath: pathInput.optional() }).strict(),
+    { public: true },
+  ),
   'audit.exportCheckpoint': call<AuditCheckpoint>()(z.object({ out: pathInput }).strict()),
   // proxies and export
   'proxies.status': call<ProxyStatus[]>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),
@@ -196,6 +223,8 @@ export const calls = {
     z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
   ),
   'export.list': call<ExportRecord[]>()(noInput),
+  // integrity: every object's header, and with deep every object's content, against the catalog both ways
+  'vault.verify': call<VaultVerification>()(z.object({ deep: z.boolean() }).strict()),
   // faces: automatic face tracks, reviewed and confirmed by a person
   'faces.scan': call<FaceScanOutcome[]>()(
     // Without clipIds: every clip not analysed yet. wait=false queues the scans and answers at once.
@@ -215,9 +244,11 @@ export const calls = {
 
 export const events = {
   'offload.progress': {} as IngestProgress,
+  'offload.job': {} as OffloadJob,
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,
+  'verify.progress': {} as VerifyProgress,
   'faces.progress': {} as FaceScanProgress,
 } as const;
 

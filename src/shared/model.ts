@@ -68,7 +68,55 @@ export interface CardSummary {
   verifiedCount: number;
   /** True only when every clip of the card was re-read from the vault and matched. */
   safeToWipe: boolean;
+  /** Why the card is not safe to wipe, per file (empty when it is). */
+  wipeBlockers: WipeBlocker[];
 }
+
+/** Why a file on a card is not (yet) safely kept; the faces word each code. */
+export type WipeBlockerState = 'pending' | 'failed' | 'refused' | 'unreadable' | 'not-copied' | 'damaged';
+
+export type WipeBlockerReason =
+  // pending
+  | 'not-yet-copied'
+  | 'not-yet-verified'
+  // failed (ClipFailureKind)
+  | ClipFailureKind
+  // refused by the scan
+  | 'symbolic-link'
+  | 'not-a-regular-file'
+  | 'other-volume'
+  | 'nested-too-deep'
+  // unreadable
+  | 'permission-denied'
+  | 'card-read-error'
+  | 'vanished'
+  | 'unreadable'
+  // not copied
+  | 'name-has-control-characters'
+  | 'unrecognised-media-name'
+  // damaged
+  | 'object-damaged';
+
+export interface WipeBlocker {
+  /** The card-relative name, as on the card (escape it before printing). */
+  file: string;
+  state: WipeBlockerState;
+  reason: WipeBlockerReason;
+}
+
+/**
+ * Why a clip is `failed`: each is transient (a re-run retries the clip), never a reason to quarantine.
+ * 'other' is an unexpected error inside Safehouse.
+ */
+export type ClipFailureKind =
+  | 'disk-full'
+  | 'tool-crashed'
+  | 'tool-timed-out'
+  | 'read-error'
+  | 'source-changed'
+  | 'verify-mismatch'
+  | 'not-attempted'
+  | 'other';
 
 export interface CardScanSummary {
   root: string;
@@ -211,13 +259,34 @@ export interface SafetyReason {
   status: Exclude<SafetyStatus, 'cleared'>;
   subjectId: string | null;
   message: string;
-  /** The action that resolves it. */
-  fix: string;
+  /** What resolves it, as data: each face (CLI, window, printed report) words it its own way. */
+  fix: SafetyFix;
+}
+
+/** The kinds of fix a safety reason can ask for. */
+export type SafetyFixAction =
+  | 'inspect-quarantined'
+  | 'offload-again'
+  | 'finish-offload'
+  | 'record-who-appears'
+  | 'recall-exports'
+  | 'leave-out-or-remove-appearance'
+  | 'record-consent'
+  | 'draw-face-regions'
+  | 'confirm-face-tracks';
+
+/** One fix: what to do, to which clip and/or subject. */
+export interface SafetyFix {
+  action: SafetyFixAction;
+  clipId?: string;
+  subjectId?: string;
 }
 
 export interface ClipSafetyReport {
   clipId: string;
   code: string;
+  /** The card it came from, so problems can be grouped by card. */
+  cardId: string;
   status: ClipStatus;
   safety: SafetyStatus;
   subjectIds: string[];
@@ -241,7 +310,7 @@ export interface SafetyReport {
   subjects: SubjectSafetyReport[];
 }
 
-export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid';
+export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid' | 'empty';
 
 export interface AuditProblem {
   seq: number | null;
@@ -269,6 +338,68 @@ export interface AuditCheckpoint {
   signature: string;
 }
 
+// vault verification
+
+/** What is wrong with one vault object. */
+export type ObjectProblemKind =
+  | 'missing' // the catalog records it; its file is gone
+  | 'header-damaged' // magic, version, class, id or header MAC do not check out
+  | 'wrong-class' // its header names another key class than the catalog records
+  | 'size-mismatch' // its length does not give the size the catalog records
+  | 'content-damaged' // a content frame fails authentication, or the stream is cut or extended
+  | 'hash-mismatch'; // decrypts, but not to what was written (or, in a field vault, the sealed file changed)
+
+/** Something that depends on an object, and so is lost or unusable while the object is damaged. */
+export interface ObjectOwner {
+  role: 'master' | 'clip-report' | 'ingest-report' | 'evidence' | 'proxy' | 'thumbnails' | 'export-manifest';
+  clipId: string | null;
+  clipCode: string | null;
+  cardId: string | null;
+  subjectId: string | null;
+  exportId: string | null;
+}
+
+export interface DamagedObject {
+  objectId: string;
+  keyClass: KeyClass | null;
+  problem: ObjectProblemKind;
+  message: string;
+  /** Empty when nothing in the catalog points at it. */
+  owners: ObjectOwner[];
+}
+
+export interface VaultVerification {
+  /** No recorded object is missing or damaged (as far as `deep` looked). */
+  intact: boolean;
+  deep: boolean;
+  checkedAt: string;
+  objects: {
+    recorded: number;
+    onDisk: number;
+    /** Header checked (and, where this vault holds the class key, authenticated). */
+    headersChecked: number;
+    /** --deep: every frame decrypted and authenticated, and compared with the recorded hash where one exists. */
+    contentChecked: number;
+  };
+  /** What this vault could not open and so checked only as far as it could (a field vault: master, identity). */
+  notOpened: { keyClass: KeyClass; count: number; checkedAs: string }[];
+  damaged: DamagedObject[];
+  /** Object files no catalog row records: left by an interrupted write (the next offload removes them). */
+  unrecorded: string[];
+  /** What was lost with the damaged objects. */
+  lost: {
+    clips: { clipId: string; code: string; cardId: string; what: ObjectOwner['role'] }[];
+    cards: { cardId: string; label: string }[];
+    subjects: { subjectId: string; pseudonym: string }[];
+  };
+}
+
+export interface VerifyProgress {
+  phase: 'headers' | 'content';
+  done: number;
+  total: number;
+}
+
 /** What happened to one file of a card in an offload. */
 export interface ClipOutcome {
   file: string;
@@ -276,10 +407,27 @@ export interface ClipOutcome {
   code: string | null;
   status: ClipStatus | 'skipped';
   reason: string | null;
+  /** For a failed clip: what kind of failure (all are retried by a re-run). */
+  failureKind?: ClipFailureKind;
+  /** For a quarantined clip: why, as a code the faces word (the `reason` text stays for older readers). */
+  quarantineReason?: QuarantineReason;
   /** How many location, identity and device fields were found (and removed); values stay sealed. */
   findings: { location: number; identity: number; device: number };
   sidecarsLeftOut: string[];
 }
+
+/** Why a clip was kept only as its sealed original. */
+export type QuarantineReason =
+  | 'not-media'
+  | 'no-audio-or-video'
+  | 'cannot-sanitize'
+  | 'proof-failed'
+  | 'content-lost'
+  | 'does-not-decode'
+  | 'still-too-large'
+  | 'still-extension-mismatch'
+  | 'still-type-unsupported'
+  | 'still-damaged';
 
 export interface OffloadResult {
   ingestId: string;
@@ -288,6 +436,8 @@ export interface OffloadResult {
   notIngested: { file: string; reason: string; kind: 'unsafe' | 'problem' | 'unknown' | 'skipped' }[];
   counts: { verified: number; quarantined: number; failed: number; skipped: number };
   safeToWipe: boolean;
+  /** Why the card is not safe to wipe, per file (empty when it is). */
+  wipeBlockers: WipeBlocker[];
   recovered: { stagingDiscarded: number; unrecordedObjectsRemoved: number };
   reportObjectId: string;
   /** Proxies of the clips this offload stored: built (when waited for), queued, or why not. */
@@ -371,6 +521,44 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+}
+
+// offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them
+
+export type OffloadJobState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One card offload as the core runs it: queued behind another, running, paused between files, or finished. */
+export interface OffloadJob {
+  id: string;
+  path: string;
+  label: string | null;
+  state: OffloadJobState;
+  /** Asked to stop: files already being copied finish (so the vault stays consistent), no new ones start. */
+  cancelRequested: boolean;
+  queuedAt: string;
+  /** The latest overall progress; null until the first file starts. */
+  progress: IngestProgress | null;
+  /** Files being worked on right now, each with its own bytes and step. */
+  files: IngestProgress[];
+  result: OffloadResult | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A finished offload whose stored report can be opened. */
+export interface IngestHistoryEntry {
+  ingestId: string;
+  cardId: string;
+  cardLabel: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+}
+
+/** A mounted removable volume the app found by itself (under /media, /run/media or /Volumes). */
+export interface MountedVolume {
+  path: string;
+  name: string;
 }
 
 /** One face followed through a clip: a region track (0–1 of the frame, top-left origin, seconds). */

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 // @ts-expect-error -- plain ESM script without type declarations
 import { makeCard } from '../../scripts/fixtures/make-card.mjs';
+import { startContentCheck } from '../../src/main/core/media/content-check';
+import { findMediaTools } from '../../src/main/core/media/media-tools';
+import { sanitizeAv } from '../../src/main/core/media/sanitize';
 
 /**
  * Offload of a generated card of H.264 clips (BENCH_CARD_MB, default 2048) against the plain baseline
@@ -42,6 +45,66 @@ export async function run(report: (line: string) => void): Promise<void> {
   report(`cpu: safehouse ${best.cpuSeconds.toFixed(1)} s (Node, its crypto workers, ffmpeg/ffprobe/exiftool children)`);
   const peak = Math.max(...results.map((r) => r.ingest.peakRssMb));
   report(`peak RSS of the ingest process: ${peak.toFixed(0)} MB over all rounds (target < 400 MB; ${best.startRssMb.toFixed(0)} MB when the ingest began)`);
+  await contentCheckCost(card, mb, report);
+  const field = await fieldRound(card);
+  report(`field vault (mosaic proxy + thumbnails teed from the sanitized stream) vs normal vault, same card, back to back:`);
+  report(`  normal ${field.normal.seconds.toFixed(1)} s, ${field.normal.cpuSeconds.toFixed(1)} CPU-s (${(field.normal.cpuSeconds / (cardBytes / 1e9)).toFixed(2)} CPU-s/GB)`);
+  report(`  field  ${field.field.seconds.toFixed(1)} s, ${field.field.cpuSeconds.toFixed(1)} CPU-s (${(field.field.cpuSeconds / (cardBytes / 1e9)).toFixed(2)} CPU-s/GB); peak RSS ${field.field.peakRssMb.toFixed(0)} MB`);
+  report(`  ratio field / normal: ${(field.field.seconds / field.normal.seconds).toFixed(2)}× time, ${(field.field.cpuSeconds / field.normal.cpuSeconds).toFixed(2)}× CPU`);
+}
+
+/**
+ * What proving "content kept" costs (issue 12): the sanitizer alone over every clip of the card (baseline),
+ * against the sanitizer with the content check beside it (packets counted in the original and in the
+ * sanitized stream, a decoded sample of the original). Both legs on the warm page cache, best of two each.
+ */
+async function contentCheckCost(card: string, mb: number, report: (line: string) => void): Promise<void> {
+  const tools = await findMediaTools();
+  const clips = spawnSync('find', [card, '-name', '*.MP4', '-size', '+1M'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const leg = async (withCheck: boolean): Promise<{ seconds: number; cpu: number }> => {
+    const cpu0 = childCpuSeconds();
+    const t0 = performance.now();
+    for (const file of clips) {
+      const run = sanitizeAv(tools, file, { hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodecs: ['aac'] });
+      const check = withCheck ? startContentCheck(tools, file, (await fs.stat(file)).size) : null;
+      for await (const chunk of run.output as AsyncIterable<Buffer>) await check?.push(chunk);
+      await run.done;
+      const lost = await check?.finish();
+      if (lost) throw new Error(`content check flagged a good clip: ${JSON.stringify(lost)}`);
+    }
+    return { seconds: (performance.now() - t0) / 1000, cpu: childCpuSeconds() - cpu0 };
+  };
+  const best = async (withCheck: boolean) => [await leg(withCheck), await leg(withCheck)].reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const plain = await best(false);
+  const checked = await best(true);
+  const gb = mb / 1000;
+  report(`content check (${clips.length} clips): sanitize alone ${plain.seconds.toFixed(2)} s, with the check ${checked.seconds.toFixed(2)} s: ratio ${(checked.seconds / plain.seconds).toFixed(2)}`);
+  report(`content check cpu: ${((checked.cpu - plain.cpu) / gb).toFixed(2)} CPU-s per GB extra (sanitize alone ${(plain.cpu / gb).toFixed(2)} CPU-s per GB)`);
+}
+
+/** The same card into a normal vault and into a field vault (HQ's card pinned), one after the other. */
+async function fieldRound(card: string): Promise<{ normal: Awaited<ReturnType<typeof timeIngest>>; field: Awaited<ReturnType<typeof timeIngest>> }> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-bench-field-'));
+  try {
+    const env = { ...process.env, SAFEHOUSE_BENCH_PASSPHRASE: 'benchmark passphrase only' };
+    const cli = (args: string[]) => {
+      const run = spawnSync(process.execPath, [CLI, ...args, '--passphrase-env', 'SAFEHOUSE_BENCH_PASSPHRASE'], { env, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`safehouse ${args[0]} failed: ${run.stderr}`);
+    };
+    const hqCard = path.join(work, 'hq-card.json');
+    cli(['init', '--vault', path.join(work, 'hq')]);
+    cli(['recipients', 'export', '--vault', path.join(work, 'hq'), '--out', hqCard]);
+    cli(['init', '--vault', path.join(work, 'field'), '--field', '--hq-card', hqCard]);
+    spawnSync('sync');
+    const ingest = (vault: string) => timeIngest(['ingest', card, '--vault', vault, '--no-proxies', '--label', 'bench', '--json', '--passphrase-env', 'SAFEHOUSE_BENCH_PASSPHRASE'], env);
+    const normal = await ingest(path.join(work, 'hq'));
+    spawnSync('sync');
+    const field = await ingest(path.join(work, 'field'));
+    return { normal, field };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+    spawnSync('sync');
+  }
 }
 
 /**

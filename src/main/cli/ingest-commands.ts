@@ -1,30 +1,41 @@
 import type { IngestProgress, OffloadResult } from '../../shared/model';
+import { displayName, quotedName } from '../../shared/display-text';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { runUnlockedCall, unlockForCommand } from './vault-commands';
+import { failureText, quarantineText, verdictLines } from './wipe-words';
 
 const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 function progressLine(progress: IngestProgress): string {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 100;
   const eta = progress.etaSeconds === null ? '' : `, ${progress.etaSeconds}s left`;
-  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file ?? ''}`;
+  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file === null ? '' : displayName(progress.file)}`;
+}
+
+/** The reason of one file's outcome in words: from its code when the core gave one. */
+function outcomeReason(entry: OffloadResult['results'][number]): string | null {
+  if (entry.status === 'failed' && entry.failureKind) return failureText(entry.failureKind);
+  if (entry.status === 'quarantined' && entry.quarantineReason) return quarantineText(entry.quarantineReason, entry.file);
+  return entry.reason;
 }
 
 function summaryText(result: OffloadResult): string {
   const lines = result.results.map((entry) => {
     const found = entry.findings.location + entry.findings.identity + entry.findings.device;
     const removed = found > 0 ? `, removed ${entry.findings.location} location / ${entry.findings.identity} identity / ${entry.findings.device} device fields` : '';
-    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${JSON.stringify(entry.file)}${removed}${entry.reason ? `: ${entry.reason}` : ''}`;
+    const reason = outcomeReason(entry);
+    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${quotedName(entry.file)}${removed}${reason ? `: ${displayName(reason)}` : ''}`;
   });
-  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${JSON.stringify(entry.file)}: ${entry.reason}`);
+  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${quotedName(entry.file)}: ${displayName(entry.reason)}`);
   const { verified, quarantined, failed, skipped } = result.counts;
   lines.push(`${verified} verified, ${quarantined} quarantined, ${failed} failed, ${skipped} already in the vault.`);
   if (result.proxies) {
     lines.push(`Proxies: ${result.proxies.built} ready, ${result.proxies.failed} failed.${result.proxies.note ? ` ${result.proxies.note}` : ''}`);
   }
-  lines.push(result.safeToWipe ? 'SAFE TO WIPE: every clip on this card is in the vault and was read back.' : 'NOT safe to wipe the card yet: fix the files above and run the same command again.');
+  // Older stored reports have no blockers: their verdict is recomputed by the core (offload.report).
+  lines.push(...verdictLines({ safeToWipe: result.safeToWipe, wipeBlockers: result.wipeBlockers ?? [] }));
   return `${lines.join('\n')}\n`;
 }
 
@@ -63,8 +74,9 @@ export const ingestCommands: Command[] = [
         for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);
         io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined })}\n`);
       } else io.stdout(summaryText(result.value));
+      // Not 0 unless the card is safe to wipe: `safehouse ingest CARD && format CARD` must never lose a file.
       const { failed, quarantined } = result.value.counts;
-      return failed + quarantined > 0 ? exitCodes.failed : exitCodes.ok;
+      return failed + quarantined > 0 || !result.value.safeToWipe ? exitCodes.failed : exitCodes.ok;
     },
   },
   {
@@ -77,7 +89,7 @@ export const ingestCommands: Command[] = [
         text: (clips) =>
           clips.length === 0
             ? 'No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n'
-            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`).join(''),
+            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${quotedName(clip.originalName)}${clip.reason ? `  ${displayName(clip.reason)}` : ''}\n`).join(''),
       });
     },
   },
@@ -91,7 +103,27 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof clipId !== 'string' || typeof out !== 'string') throw new UsageError('--clip ID and --out FILE are required.');
       return runUnlockedCall(context, 'export.master', { clipId, outPath: out }, {
-        text: (written) => `Wrote ${written.path} (${formatMb(written.bytes)}).\n`,
+        text: (written) => `Wrote ${displayName(written.path)} (${formatMb(written.bytes)}).\n`,
+      });
+    },
+  },
+  {
+    words: ['retry'],
+    usage: 'safehouse retry --vault DIR --clip ID [--passphrase-env NAME] [--json]',
+    summary: 'Run a quarantined clip through the pipeline again, from its sealed original (no card needed).',
+    options: { ...vaultOptions, ...jsonOption, clip: { type: 'string' } },
+    async run(context) {
+      const clipId = context.values['clip'];
+      if (typeof clipId !== 'string') throw new UsageError('--clip ID is required (`safehouse clips` lists quarantined clips and their ids).');
+      return runUnlockedCall(context, 'clip.retry', { id: clipId }, {
+        text: (outcome) => {
+          const reason = outcomeReason(outcome);
+          if (outcome.status === 'verified') return `${outcome.code} is now verified: its cleaned master replaced the quarantined original.\n`;
+          if (outcome.status === 'quarantined') return `${outcome.code} is still quarantined: ${reason}.\n`;
+          if (outcome.status === 'skipped') return `${outcome.code} stays as it is: ${reason}.\n`;
+          return `The retry of ${outcome.code} failed: ${reason}. It stays quarantined, its original kept.\n`;
+        },
+        exitCode: (outcome) => (outcome.status === 'verified' ? exitCodes.ok : exitCodes.failed),
       });
     },
   },
@@ -103,7 +135,12 @@ export const ingestCommands: Command[] = [
     async run(context) {
       return runUnlockedCall(context, 'cards.list', {}, {
         text: (cards) =>
-          cards.map((card) => `${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`).join(''),
+          cards
+            .map((card) => {
+              const head = `${card.id}  ${quotedName(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`;
+              return card.safeToWipe || card.wipeBlockers.length === 0 ? head : `${head}${verdictLines(card, '    ').slice(1).join('\n')}\n`;
+            })
+            .join(''),
       });
     },
   },
@@ -117,7 +154,7 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
       return runUnlockedCall(context, 'card.exportMhl', { cardId, outPath: out }, {
-        text: (mhl) => `Wrote ${mhl.path} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
+        text: (mhl) => `Wrote ${displayName(mhl.path)} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
       });
     },
   },
@@ -129,10 +166,21 @@ export const ingestCommands: Command[] = [
     positionals: { min: 1, max: 1 },
     async run(context) {
       if (context.values['yes'] !== true) throw new UsageError('wiping deletes files from the card; add --yes to confirm.');
-      return runUnlockedCall(context, 'card.wipe', { path: context.positionals[0]! }, {
-        text: (wiped) => `Deleted ${wiped.deleted.length} files from the card.\n${wiped.kept.map((kept) => `  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`).join('')}`,
-        exitCode: (wiped) => (wiped.kept.length > 0 ? exitCodes.failed : exitCodes.ok),
-      });
+      // The same verdict as `ingest` and `cards`, per file, before anything is touched (card.wipe checks again).
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const check = await context.safehouse.call('card.check', { path: context.positionals[0]! });
+      if (!check.ok) return reportFailure(context.io, context.json, check);
+      if (!check.value.safeToWipe) {
+        if (context.json) printJson(context.io, { deleted: [], kept: [], ...check.value });
+        else context.io.stderr(`Nothing was deleted. ${verdictLines(check.value).join('\n')}\n`);
+        return exitCodes.failed;
+      }
+      const wiped = await context.safehouse.call('card.wipe', { path: context.positionals[0]! });
+      if (!wiped.ok) return reportFailure(context.io, context.json, wiped);
+      if (context.json) printJson(context.io, wiped.value);
+      else context.io.stdout(`Deleted ${wiped.value.deleted.length} files from the card.\n${wiped.value.kept.map((kept) => `  kept ${quotedName(kept.file)}: ${displayName(kept.reason)}\n`).join('')}`);
+      return wiped.value.kept.length > 0 ? exitCodes.failed : exitCodes.ok;
     },
   },
   {

@@ -44,7 +44,7 @@ describe('safehouse key commands', () => {
 
     // The crew offloads; the field laptop lists clips but cannot open a master.
     const source = path.join(base, 'CARD');
-    await fs.cp(getCard().root, source, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT|XML)$/i.test(file) || /IMG_0001\.MOV$/.test(file) });
+    await fs.cp(getCard().root, source, { recursive: true, preserveTimestamps: true, filter: (file) => (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT|XML)$/i.test(file) || /IMG_0001\.MOV$/.test(file)) && !file.endsWith('/outside') });
     const ingest = await cli(['ingest', source, '--vault', field, '--passphrase-env', 'CREW'], env);
     expect(ingest.code, ingest.stdout).toBe(0);
     expect(ingest.stdout).toContain('Proxies are made at HQ');

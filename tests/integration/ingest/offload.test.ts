@@ -88,16 +88,25 @@ describe('card offload', () => {
     const describe = (fragment: string) => [...byFile.entries()].find(([file]) => file.includes(fragment))?.[1] ?? 'missing';
     expect(describe('passwd')).toMatch(/^unsafe: /);
     expect(describe('MVI_0100')).toMatch(/^problem: .*empty/i);
-    expect(describe('MVI_0101')).toMatch(/^quarantined: not readable as video/);
-    expect(describe('MVI_0102')).toMatch(/^quarantined: not readable as video/);
+    expect(describe('MVI_0101')).toMatch(/^quarantined: Quarantined: not readable as audio, video or a photo\. The original is kept/);
+    expect(describe('MVI_0102')).toMatch(/^quarantined: Quarantined: not readable as audio, video or a photo\. The original is kept/);
+    expect(first.results.filter((entry) => entry.status === 'quarantined').map((entry) => entry.quarantineReason)).toEqual(['not-media', 'not-media']);
     expect(describe('MVI\\n0103')).toMatch(/^problem: /);
     for (const odd of ['DCIM/100CANON/Clip_ñø_日本.MP4', 'DCIM/100CANON/-rf.MP4']) expect(safelyIn(odd)).toBe('in');
   });
 
-  it('counts each outcome and calls the card safe to wipe when every clip is in', () => {
+  it('counts each outcome, and does not call a card safe to wipe while a media file on it was not copied', () => {
     expect(first.counts.quarantined).toBe(2);
     expect(first.counts.failed).toBe(0);
-    expect(first.safeToWipe).toBe(true);
+    // Every clip is in, but the newline-named copy of a clip was never copied and two links were refused:
+    // formatting this card would lose a real clip. Empty files, litter and the unknown notes file do not block.
+    expect(first.safeToWipe).toBe(false);
+    expect(first.wipeBlockers).toEqual([
+      { file: 'DCIM/100CANON/MVI\n0103.MP4', state: 'not-copied', reason: 'name-has-control-characters' },
+      { file: 'DCIM/100CANON/passwd.MP4', state: 'refused', reason: 'symbolic-link' },
+      { file: 'DCIM/outside', state: 'refused', reason: 'symbolic-link' },
+    ]);
+    expect(second.wipeBlockers).toEqual(first.wipeBlockers);
   });
 
   it('a second run adds nothing', async () => {

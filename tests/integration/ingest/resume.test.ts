@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVault, unlockVault } from '../../../src/main/core/vault/vault';
 import { runBuiltCli, spawnCli } from '../cli/cli-harness';
 import { getCard } from '../media/card-fixture';
+import { survivors } from './fault-helpers';
 
 /**
  * Power loss mid-offload: the real `safehouse ingest` is SIGKILLed at several points, chosen from its
@@ -46,13 +48,35 @@ describe('interrupted offload', () => {
     // A card without the deliberately bad files, so the final run can be judged as a whole.
     cardRoot = path.join(base, 'card');
     const source = getCard().root;
-    await fs.cp(source, cardRoot, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (file) => !/MVI_01|passwd|outside|-rf|ñø|MISC/.test(file) });
+    await fs.cp(source, cardRoot, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (file) => !/MVI_01|MVI\n01|passwd|outside|-rf|ñø|MISC/.test(file) });
   });
   afterAll(async () => {
     await fs.rm(base, { recursive: true, force: true });
   });
 
+  /** No ffmpeg or ffprobe of the killed run lives on (they name the card's files in their arguments). */
+  async function expectNoOrphans(): Promise<void> {
+    const tools = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(cardRoot) && /ffmpeg|ffprobe/.test(line))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+    expect(await survivors(tools)).toEqual([]);
+  }
+
+  /** `cards` tells the truth after a kill: a card with a clip not yet in the vault is NOT safe to wipe. */
+  async function expectCardsNotSafe(): Promise<void> {
+    const listed = await runBuiltCli(['cards', '--vault', vaultDir, '--passphrase-env', 'SH_PASS', '--json'], env);
+    const cards = JSON.parse(listed.stdout) as { safeToWipe: boolean; wipeBlockers: { state: string }[] }[];
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) {
+      expect(card.safeToWipe).toBe(false);
+      expect(card.wipeBlockers.length).toBeGreaterThan(0);
+      expect(card.wipeBlockers.every((blocker) => ['pending', 'failed'].includes(blocker.state)), JSON.stringify(card.wipeBlockers)).toBe(true);
+    }
+  }
+
   async function expectConsistent(): Promise<void> {
+    await expectNoOrphans();
     const vault = await unlockVault(vaultDir, PASS);
     try {
       const catalog = await vault.catalog();
@@ -72,16 +96,19 @@ describe('interrupted offload', () => {
   it('survives SIGKILL while hashing the first file', async () => {
     expect(await killWhen(ingestArgs(), (event) => event.event === 'progress' && event.step === 'hash')).toBe(true);
     await expectConsistent();
+    await expectCardsNotSafe();
   });
 
   it('survives SIGKILL while sanitizing and encrypting', async () => {
     expect(await killWhen(ingestArgs(), (event) => event.event === 'progress' && event.step === 'sanitize')).toBe(true);
     await expectConsistent();
+    await expectCardsNotSafe();
   });
 
   it('survives SIGKILL during verification, after some files are done', async () => {
     expect(await killWhen(ingestArgs(), (event) => event.event === 'progress' && event.step === 'verify' && (event.filesDone ?? 0) >= 2)).toBe(true);
     await expectConsistent();
+    await expectCardsNotSafe();
   });
 
   it('a final run completes the card, skipping what was verified, and a further run adds nothing', async () => {
@@ -101,5 +128,13 @@ describe('interrupted offload', () => {
     vault.lock();
     expect(clips.length).toBeGreaterThanOrEqual(10);
     expect(clips.every((clip) => clip.status === 'verified')).toBe(true);
+    // The three killed runs' ingests were closed by the next run, not left open forever.
+    const vaultAgain = await unlockVault(vaultDir, PASS);
+    const ingests = await (await vaultAgain.catalog()).all<{ finished_at: string | null; counts_json: string | null }>('SELECT finished_at, counts_json FROM ingests');
+    vaultAgain.lock();
+    expect(ingests.filter((row) => row.finished_at === null)).toEqual([]);
+    expect(ingests.filter((row) => row.counts_json === JSON.stringify({ interrupted: true })).length).toBe(3);
+    const cards = JSON.parse((await runBuiltCli(['cards', '--vault', vaultDir, '--passphrase-env', 'SH_PASS', '--json'], env)).stdout) as { safeToWipe: boolean }[];
+    expect(cards.map((card) => card.safeToWipe)).toEqual([true]);
   });
 });

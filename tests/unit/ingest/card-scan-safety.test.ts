@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { displayPath, nodeCardFs, scanCard, type CardFs } from '../../../src/main/core/ingest/card-scan';
 import { diffSnapshots, snapshotTree } from '../../../src/main/core/ingest/card-snapshot';
+import { describeCardFiles } from '../../../src/main/core/ingest/card-files';
+import { decideWipe } from '../../../src/main/core/ingest/wipe-verdict';
+import { blockerText } from '../../../src/main/cli/wipe-words';
 import { files, makeCard, removeTempCards, tempDir } from './temp-card';
 
 afterAll(removeTempCards);
@@ -85,9 +88,9 @@ describe('card scan safety', () => {
       '--help/clip.MP4', '-rf.MP4', 'DCIM/100CANON/MVI_0001.MOV', 'readme\u202etxt.MP4', 'Интервью/日本 Straße.MOV',
     ]);
     expect(scan.problems).toEqual([
-      { relPath: 'DCIM/100CANON/MVI_0009.MOV', display: 'DCIM/100CANON/MVI_0009.MOV', reason: expect.stringContaining('empty') },
-      { relPath: 'DCIM/100CANON/MVI_0009.THM', display: 'DCIM/100CANON/MVI_0009.THM', reason: expect.stringContaining('sidecar of DCIM/100CANON/MVI_0009.MOV') },
-      { relPath: 'DCIM/100GOPRO/GX01\n0001.MP4', display: 'DCIM/100GOPRO/GX01\\n0001.MP4', reason: expect.stringContaining('control characters') },
+      { relPath: 'DCIM/100CANON/MVI_0009.MOV', display: 'DCIM/100CANON/MVI_0009.MOV', reason: expect.stringContaining('empty'), code: 'empty' },
+      { relPath: 'DCIM/100CANON/MVI_0009.THM', display: 'DCIM/100CANON/MVI_0009.THM', reason: expect.stringContaining('sidecar of DCIM/100CANON/MVI_0009.MOV'), code: 'sidecar-of-unreadable' },
+      { relPath: 'DCIM/100GOPRO/GX01\n0001.MP4', display: 'DCIM/100GOPRO/GX01\\n0001.MP4', reason: expect.stringContaining('control characters'), code: 'name-has-control-characters' },
     ]);
     expect(displayPath('readme\u202etxt.MP4')).toBe('readme\\u{202e}txt.MP4');
     expect(displayPath('a\\b\t\u0007')).toBe('a\\\\b\\t\\u{7}');
@@ -108,6 +111,23 @@ describe('card scan safety', () => {
       ['PRIVATE/M4ROOT', 'folder cannot be read: permission denied'],
     ]);
     expect(scan.clips.map((c) => c.id)).toEqual(['DCIM/100GOPRO/GX010002.MP4']);
+    expect(scan.problems.map((p) => p.code)).toEqual(['permission-denied', 'sidecar-of-unreadable', 'permission-denied']);
+  });
+
+  it('a file the card fails to read (EIO) keeps the card from being safe to wipe, and says the card may be damaged', async () => {
+    const root = makeCard(files('DCIM/100GOPRO/GX010001.MP4', 'DCIM/100GOPRO/GX010002.MP4', 'notes.txt'));
+    const scan = await scanCard(root, { fs: { probeRead: async (p) => (p.endsWith('GX010002.MP4') ? Promise.reject(errno('EIO')) : nodeCardFs.probeRead(p)) } });
+    expect(scan.problems).toEqual([expect.objectContaining({ relPath: 'DCIM/100GOPRO/GX010002.MP4', code: 'card-read-error', reason: expect.stringContaining('may be failing') })]);
+    const records = await describeCardFiles(scan, { fileFingerprint: (relPath) => `fp:${relPath}` });
+    expect(records).toEqual([
+      { file: 'DCIM/100GOPRO/GX010001.MP4', fingerprint: 'fp:DCIM/100GOPRO/GX010001.MP4' },
+      { file: 'DCIM/100GOPRO/GX010002.MP4', fixed: { state: 'unreadable', reason: 'card-read-error' } },
+      { file: 'notes.txt', fixed: { state: 'not-needed' } },
+    ]);
+    // Even with the readable clip verified, the card is not safe, and the CLI says why in words.
+    const verdict = decideWipe(records.map((record) => ({ file: record.file, status: record.fixed ?? { state: 'verified' } })));
+    expect(verdict).toEqual({ safeToWipe: false, wipeBlockers: [{ file: 'DCIM/100GOPRO/GX010002.MP4', state: 'unreadable', reason: 'card-read-error' }] });
+    expect(blockerText(verdict.wipeBlockers[0]!)).toBe('cannot be read: the card may be damaged; try another card reader');
   });
 
   it('a missing card, a file instead of a folder, or an unreadable root are SOURCE_NOT_FOUND', async () => {

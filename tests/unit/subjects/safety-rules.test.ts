@@ -72,7 +72,11 @@ describe('safety rules', () => {
     expect(verdict.safety).toBe(c.safety);
     expect(verdict.reasons.map((r) => r.code)).toEqual(c.codes);
     for (const reason of verdict.reasons) {
-      expect(reason.fix.length).toBeGreaterThan(10);
+      // The fix is data (what to do, to which clip or subject), never a sentence with a command line in it.
+      expect(Object.keys(reason.fix).every((key) => ['action', 'clipId', 'subjectId'].includes(key))).toBe(true);
+      expect(JSON.stringify(reason)).not.toMatch(/safehouse |--clip|--subject/);
+      if (reason.subjectId) expect(reason.fix.subjectId).toBe(reason.subjectId);
+      if (['clip-unreviewed', 'face-uncovered', 'clip-quarantined'].includes(reason.code)) expect(reason.fix.clipId).toBe(c.clip.id);
       expect(reason.message.length).toBeGreaterThan(10);
     }
   });

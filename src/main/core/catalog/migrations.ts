@@ -192,6 +192,57 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'card file lists, clip failure kinds',
+    // files_sealed: the card's file list as scanned at the start of an offload (names are sealed: they
+    // identify a card), so `cards` can tell a file never copied (a killed ingest) from a card fully in.
+    // failure_kind / quarantine_reason: codes the faces word; a failed clip is retried by the next run.
+    up: `
+      ALTER TABLE cards ADD COLUMN files_sealed BLOB;
+      ALTER TABLE clips ADD COLUMN failure_kind TEXT;
+      ALTER TABLE clips ADD COLUMN quarantine_reason TEXT;
+    `,
+  },
+  {
+    version: 7,
+    name: 'object damage found by vault verification, card file lists for ASC MHL',
+    // One row per vault object a verification found missing or damaged, kept until a later verification
+    // finds it sound (or it is gone from the catalog): the safe-to-wipe verdict reads it, so a card whose
+    // vault copy was tampered with is never called safe to wipe. Ids and enums only, nothing sealed.
+    // card_file_hashes: per offload, the card's other files (sidecars, unknown and unreadable ones) with their xxh64,
+    // sealed (their names are the card's), so the card's ASC MHL can list every file on it.
+    up: `
+      CREATE TABLE card_file_hashes (
+        ingest_id TEXT PRIMARY KEY REFERENCES ingests(id),
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        created_at TEXT NOT NULL,
+        files_sealed BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX card_file_hashes_by_card ON card_file_hashes(card_id, created_at);
+      CREATE TABLE object_damage (
+        object_id TEXT PRIMARY KEY,
+        detected_at TEXT NOT NULL,
+        problem TEXT NOT NULL CHECK (problem IN ('missing', 'header-damaged', 'wrong-class', 'size-mismatch', 'content-damaged', 'hash-mismatch'))
+      ) STRICT;
+    `,
+  },
+  {
+    version: 8,
+    name: 'library sort indexes',
+    // The library pages 100,000 clips by any column: each sort order (and the common status filter with the
+    // default order) reads a page straight from an index instead of sorting the whole table per page.
+    up: `
+      CREATE INDEX clips_by_code ON clips(code);
+      CREATE INDEX clips_by_status_code ON clips(status, code);
+      CREATE INDEX clips_by_created ON clips(created_at, code);
+      CREATE INDEX clips_by_size ON clips(size, code);
+      CREATE INDEX clips_by_duration ON clips(duration, code);
+      CREATE INDEX clips_by_kind_code ON clips(kind, code);
+      -- covers the per-card counts (clips and how many were read back) without reading the clip rows
+      CREATE INDEX clips_by_card_verified ON clips(card_id, verified_at);
+    `,
+  },
+  {
+    version: 9,
     name: 'face tracks',
     // Automatic face tracks per clip. A box is where a face is, not who it is (no descriptor, nothing a
     // person typed), so it is stored plainly like drawn regions. face_scans says a clip was analysed and

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import { classifyCardPath, type FileClass, type MediaKind, type SidecarKind } from './camera-layouts';
 import { litterReason } from './os-litter';
+import { displayName } from '../../../shared/display-text';
 
 export interface CardFile {
   /** '/'-separated path relative to the card root, exactly as on the card. */
@@ -37,7 +38,23 @@ export interface CardNote {
   relPath: string;
   display: string;
   reason: string;
+  /** What kind of note, for the safe-to-wipe verdict (wipe-verdict.ts). */
+  code: CardNoteCode;
 }
+
+export type CardNoteCode =
+  | 'os-litter'
+  | 'symbolic-link'
+  | 'not-a-regular-file'
+  | 'other-volume'
+  | 'nested-too-deep'
+  | 'permission-denied'
+  | 'card-read-error'
+  | 'vanished'
+  | 'unreadable'
+  | 'name-has-control-characters'
+  | 'empty'
+  | 'sidecar-of-unreadable';
 
 export interface CardScan {
   /** The card folder, resolved to its real path once, at the start of the scan. */
@@ -50,6 +67,8 @@ export interface CardScan {
   problems: CardNote[];
   /** Bytes of every clip's primary and sidecars: what the ingest will read. */
   totalBytes: number;
+  /** Every regular file on the card that is not OS litter, whatever became of it: what an ASC MHL must list. */
+  files: { relPath: string; absPath: string; size: number; mtimeMs: number }[];
 }
 
 type StatLike = Pick<Stats, 'size' | 'mtimeMs' | 'dev' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
@@ -80,27 +99,16 @@ export const nodeCardFs: CardFs = {
 
 // Newlines and other controls in a name can forge lines in logs, reports and the CLI; such files are reported, not ingested.
 const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// Also escaped for display: bidi overrides can make "gpj.exe" read as "exe.jpg" (and lone surrogates are not text).
-const unsafeForDisplay = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\\]|[\ud800-\udfff]/gu;
+/** A printable, unambiguous form of a card path (shared/display-text.ts): `\n`, `\t`, `\u{202e}`, `\\`. */
+export const displayPath = displayName;
 
-/** A printable, unambiguous form of a card path: `\n`, `\t`, `\u{202e}`, `\\`. */
-export function displayPath(relPath: string): string {
-  return relPath.replace(unsafeForDisplay, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-  });
-}
-
-function fsReason(error: unknown, what: 'file' | 'folder'): string {
+function fsReason(error: unknown, what: 'file' | 'folder'): { reason: string; code: CardNoteCode } {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return `${what} cannot be read: permission denied`;
-  if (code === 'EIO') return `${what} cannot be read: the card reported a read error (it may be failing; try another reader)`;
-  if (code === 'ENOENT') return `${what} vanished during the scan, or its name is not valid text`;
-  if (code === 'ELOOP') return `${what} became a symbolic link during the scan; not followed`;
-  return `${what} cannot be read (${typeof code === 'string' ? code : 'unknown error'})`;
+  if (code === 'EACCES' || code === 'EPERM') return { reason: `${what} cannot be read: permission denied`, code: 'permission-denied' };
+  if (code === 'EIO') return { reason: `${what} cannot be read: the card reported a read error (it may be failing; try another reader)`, code: 'card-read-error' };
+  if (code === 'ENOENT') return { reason: `${what} vanished during the scan, or its name is not valid text`, code: 'vanished' };
+  if (code === 'ELOOP') return { reason: `${what} became a symbolic link during the scan; not followed`, code: 'symbolic-link' };
+  return { reason: `${what} cannot be read (${typeof code === 'string' ? code : 'unknown error'})`, code: 'unreadable' };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -125,9 +133,9 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
   }
   if (!rootStat.isDirectory()) throw new SafehouseError('SOURCE_NOT_FOUND', 'The card path is not a folder. Choose the card (or its folder) itself.');
 
-  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0 };
-  const note = (list: CardNote[], relPath: string, reason: string): void => {
-    list.push({ relPath, display: displayPath(relPath), reason });
+  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0, files: [] };
+  const note = (list: CardNote[], relPath: string, reason: string, code: CardNoteCode): void => {
+    list.push({ relPath, display: displayPath(relPath), reason, code });
   };
   const files: Found[] = [];
 
@@ -137,7 +145,8 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
       names = await fs.readdir(dirAbs);
     } catch (cause) {
       if (depth === 0) throw new SafehouseError('SOURCE_NOT_FOUND', undefined, { cause });
-      return note(scan.problems, dirRel, fsReason(cause, 'folder'));
+      const why = fsReason(cause, 'folder');
+      return note(scan.problems, dirRel, why.reason, why.code);
     }
     for (const name of names.sort(compare)) {
       const relPath = dirRel ? `${dirRel}/${name}` : name;
@@ -146,28 +155,30 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
       try {
         st = await fs.lstat(absPath);
       } catch (cause) {
-        note(scan.problems, relPath, fsReason(cause, 'file'));
+        const why = fsReason(cause, 'file');
+        note(scan.problems, relPath, why.reason, why.code);
         continue;
       }
       if (st.isSymbolicLink()) {
         const target = await fs.readlink(absPath).catch(() => '?');
-        note(scan.unsafe, relPath, `symbolic link (to ${displayPath(target)}): never followed, not ingested`);
+        note(scan.unsafe, relPath, `symbolic link (to ${displayPath(target)}): never followed, not ingested`, 'symbolic-link');
       } else if (st.isDirectory()) {
         const litter = litterReason(name, true);
-        if (litter) note(scan.skipped, relPath, litter);
-        else if (st.dev !== rootStat.dev) note(scan.unsafe, relPath, 'another volume is mounted here: not scanned');
-        else if (depth + 1 >= MAX_DEPTH) note(scan.problems, relPath, 'folders nested too deep: not scanned');
+        if (litter) note(scan.skipped, relPath, litter, 'os-litter');
+        else if (st.dev !== rootStat.dev) note(scan.unsafe, relPath, 'another volume is mounted here: not scanned', 'other-volume');
+        else if (depth + 1 >= MAX_DEPTH) note(scan.problems, relPath, 'folders nested too deep: not scanned', 'nested-too-deep');
         else await walk(absPath, relPath, depth + 1);
       } else if (!st.isFile()) {
-        note(scan.unsafe, relPath, 'not a regular file (device, pipe or socket): never opened');
+        note(scan.unsafe, relPath, 'not a regular file (device, pipe or socket): never opened', 'not-a-regular-file');
       } else {
         const litter = litterReason(name, false);
-        if (litter) note(scan.skipped, relPath, litter);
+        if (litter) note(scan.skipped, relPath, litter, 'os-litter');
         else files.push({ relPath, absPath, st });
       }
     }
   };
   await walk(realRoot, '', 0);
+  scan.files = files.map((f) => ({ relPath: f.relPath, absPath: f.absPath, size: f.st.size, mtimeMs: f.st.mtimeMs }));
 
   await assemble(scan, files, fs, note);
   scan.skipped.sort((a, b) => compare(a.relPath, b.relPath));
@@ -193,7 +204,7 @@ async function assemble(
   scan: CardScan,
   files: Found[],
   fs: CardFs,
-  note: (list: CardNote[], relPath: string, reason: string) => void,
+  note: (list: CardNote[], relPath: string, reason: string, code: CardNoteCode) => void,
 ): Promise<void> {
   const groups = new Map<string, Classified[]>();
   const sidecars: Classified[] = [];
@@ -204,12 +215,12 @@ async function assemble(
       scan.unknown.push(toCardFile(f, 'unknown'));
       continue;
     }
-    let reason: string | null = null;
-    if (controlChars.test(f.relPath)) reason = 'name contains control characters (such as a newline): not ingested; rename it on a computer';
-    else if (f.st.size === 0) reason = 'empty (0 bytes): the camera may not have finished writing it';
+    let reason: { reason: string; code: CardNoteCode } | null = null;
+    if (controlChars.test(f.relPath)) reason = { reason: 'name contains control characters (such as a newline): not ingested; rename it on a computer', code: 'name-has-control-characters' };
+    else if (f.st.size === 0) reason = { reason: 'empty (0 bytes): the camera may not have finished writing it', code: 'empty' };
     else reason = await fs.probeRead(f.absPath).then(() => null, (e: unknown) => fsReason(e, 'file'));
     if (reason) {
-      note(scan.problems, f.relPath, reason);
+      note(scan.problems, f.relPath, reason.reason, reason.code);
       if (cls.role === 'primary') problemKeys.set(cls.groupKey, f.relPath);
       continue;
     }
@@ -233,7 +244,7 @@ async function assemble(
     if (clip) clip.sidecars.push(toCardFile(s, 'sidecar', s.cls));
     else {
       const brokenPrimary = problemKeys.get(s.cls.groupKey);
-      if (brokenPrimary) note(scan.problems, s.relPath, `sidecar of ${displayPath(brokenPrimary)}, which cannot be ingested`);
+      if (brokenPrimary) note(scan.problems, s.relPath, `sidecar of ${displayPath(brokenPrimary)}, which cannot be ingested`, 'sidecar-of-unreadable');
       else scan.unknown.push(toCardFile(s, 'unknown'));
     }
   }

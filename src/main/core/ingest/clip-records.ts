@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import type { ClipKind, ClipStatus, StreamSummary } from '../../../shared/model';
+import type { ClipFailureKind, ClipKind, ClipStatus, QuarantineReason, StreamSummary } from '../../../shared/model';
 import type { Catalog } from '../catalog';
 import { recordObjects } from '../catalog/objects';
+import { damagedClipIds } from '../integrity/object-damage';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
 import { hashFile } from './hashing';
@@ -34,6 +35,8 @@ export interface NewClip {
   kind: ClipKind;
   status: Extract<ClipStatus, 'pending' | 'quarantined' | 'failed'>;
   reason: string | null;
+  failureKind?: ClipFailureKind;
+  quarantineReason?: QuarantineReason;
   originalName: string;
   fileFingerprint: string;
   contentKey: string | null;
@@ -54,8 +57,9 @@ export async function insertClip(vault: UnlockedVault, catalog: Catalog, clip: N
     const id = newRecordId();
     await tx.run(
       `INSERT INTO clips (id, card_id, code, kind, status, reason, master_object_id, report_object_id, original_name_sealed,
-         file_fingerprint, content_key, hashes_sealed, summary_sealed, size, duration, streams_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_fingerprint, content_key, hashes_sealed, summary_sealed, size, duration, streams_json, created_at,
+         failure_kind, quarantine_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         clip.cardId,
@@ -74,6 +78,8 @@ export async function insertClip(vault: UnlockedVault, catalog: Catalog, clip: N
         clip.durationSeconds,
         JSON.stringify(clip.streams),
         new Date().toISOString(),
+        clip.failureKind ?? null,
+        clip.quarantineReason ?? null,
       ],
     );
     return { id, code };
@@ -89,19 +95,26 @@ export interface ExistingClip {
   report_object_id: string | null;
   hashes_sealed: Uint8Array | null;
   verified_at: string | null;
+  failure_kind: ClipFailureKind | null;
+  quarantine_reason: QuarantineReason | null;
 }
 
 export async function findClipByFingerprint(catalog: Catalog, fingerprint: string): Promise<ExistingClip | undefined> {
   return catalog.get<ExistingClip>('SELECT * FROM clips WHERE file_fingerprint = ? ORDER BY created_at DESC LIMIT 1', [fingerprint]);
 }
 
-export async function findVerifiedByContent(catalog: Catalog, contentKey: string): Promise<ExistingClip | undefined> {
-  return catalog.get<ExistingClip>("SELECT * FROM clips WHERE content_key = ? AND verified_at IS NOT NULL LIMIT 1", [contentKey]);
+export async function findVerifiedByContent(catalog: Catalog, contentKey: string, exceptId = ''): Promise<ExistingClip | undefined> {
+  return catalog.get<ExistingClip>('SELECT * FROM clips WHERE content_key = ? AND verified_at IS NOT NULL AND id != ? LIMIT 1', [contentKey, exceptId]);
 }
 
 /** `verified` marks that the vault object was read back and matched (also for a quarantined original). */
 export async function setClipStatus(catalog: Catalog, id: string, status: ClipStatus, reason: string | null, verified: boolean): Promise<void> {
   await catalog.run('UPDATE clips SET status = ?, reason = ?, verified_at = ? WHERE id = ?', [status, reason, verified ? new Date().toISOString() : null, id]);
+}
+
+/** A clip whose attempt failed for a passing reason: not verified, and retried by the next run. */
+export async function setClipFailed(catalog: Catalog, id: string, reason: string, kind: ClipFailureKind): Promise<void> {
+  await catalog.run("UPDATE clips SET status = 'failed', reason = ?, failure_kind = ?, verified_at = NULL WHERE id = ?", [reason, kind, id]);
 }
 
 /** Removes a clip that must be redone (a failed earlier attempt) with its objects. */
@@ -152,13 +165,14 @@ export async function findOrCreateCard(vault: UnlockedVault, catalog: Catalog, f
 export async function recordFailedClip(
   vault: UnlockedVault,
   catalog: Catalog,
-  failure: { cardId: string; clip: { kind: ClipKind; primary: { relPath: string; size: number } }; reason: string; fingerprint: string },
+  failure: { cardId: string; clip: { kind: ClipKind; primary: { relPath: string; size: number } }; reason: string; kind: ClipFailureKind; fingerprint: string },
 ): Promise<{ id: string; code: string }> {
   return insertClip(vault, catalog, {
     cardId: failure.cardId,
     kind: failure.clip.kind,
     status: 'failed',
     reason: failure.reason,
+    failureKind: failure.kind,
     originalName: failure.clip.primary.relPath,
     fileFingerprint: failure.fingerprint,
     contentKey: null,
@@ -180,8 +194,11 @@ export async function isClipInVault(
   keys: LookupKeys,
   clip: { primary: { relPath: string; size: number; mtimeMs: number; absPath: string } },
 ): Promise<boolean> {
+  // A vault copy a verification found damaged or missing does not count: the card holds the only good copy.
+  const damaged = await damagedClipIds(catalog);
   const byPlace = await findClipByFingerprint(catalog, keys.fileFingerprint(clip.primary.relPath, clip.primary.size, clip.primary.mtimeMs));
-  if (byPlace?.verified_at) return true;
+  if (byPlace?.verified_at && !damaged.has(byPlace.id)) return true;
   const digest = await hashFile(clip.primary.absPath);
-  return Boolean(await findVerifiedByContent(catalog, keys.contentKey(digest.blake2b256)));
+  const byContent = await findVerifiedByContent(catalog, keys.contentKey(digest.blake2b256));
+  return byContent !== undefined && !damaged.has(byContent.id);
 }

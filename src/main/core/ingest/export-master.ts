@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { MediaTools } from '../media/media-tools';
 import type { UnlockedVault } from '../vault/vault';
+import { appendAudit } from '../audit/audit-log';
+import { defaultToolLimits, guardStall, spawnTool } from '../media/tool-process';
 
 /**
  * Writes the decrypted, sanitized master of a clip as an ordinary file (audio/video re-muxed from the
@@ -26,14 +29,20 @@ export async function exportMaster(vault: UnlockedVault, tools: MediaTools, clip
   if (isInside(path.resolve(vault.info.dir), target)) throw new SafehouseError('INVALID_INPUT', 'Export outside the vault folder, not into it.');
   if (await stat(target).catch(() => null)) throw new SafehouseError('INVALID_INPUT', `${target} already exists; choose a new file name.`);
 
+  // Logged before the first decrypted byte is written: an export that is killed half-way still left plaintext
+  // footage outside the vault, and the log must show it. The outcome follows in a second entry.
+  await appendAudit(vault, 'export.master', { clip: clipId, code: row.code });
   try {
     if (row.kind === 'still') await writeStill(vault, row.master_object_id, target);
     else await remux(vault, tools, row.master_object_id, target);
   } catch (error) {
     await rm(target, { force: true });
+    await appendAudit(vault, 'export.master-failed', { clip: clipId }).catch(() => undefined);
     throw error;
   }
-  return { path: target, bytes: (await stat(target)).size };
+  const bytes = (await stat(target)).size;
+  await appendAudit(vault, 'export.master-done', { clip: clipId, bytes });
+  return { path: target, bytes };
 }
 
 async function writeStill(vault: UnlockedVault, objectId: string, target: string): Promise<void> {
@@ -49,7 +58,10 @@ async function writeStill(vault: UnlockedVault, objectId: string, target: string
 
 async function remux(vault: UnlockedVault, tools: MediaTools, objectId: string, target: string): Promise<void> {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-map', '0', '-c', 'copy', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-movflags', '+faststart', '-f', path.extname(target).toLowerCase() === '.mov' ? 'mov' : 'mp4', '-n', target];
-  const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'ignore', 'pipe']);
+  const child = tool.child as ChildProcessByStdio<Writable, null, Readable>;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 8192) stderr += chunk.toString('utf8');
@@ -65,7 +77,7 @@ async function remux(vault: UnlockedVault, tools: MediaTools, objectId: string, 
     }
     child.stdin.end();
   } catch (error) {
-    child.kill('SIGKILL');
+    tool.killGroup();
     await exited.catch(() => undefined);
     throw error;
   }

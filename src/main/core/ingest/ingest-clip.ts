@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { SafehouseError, toErrorShape } from '../../../shared/errors';
-import type { ClipOutcome, IngestStep, StreamSummary } from '../../../shared/model';
+import { SafehouseError } from '../../../shared/errors';
+import type { ClipOutcome, IngestStep, QuarantineReason, StreamSummary } from '../../../shared/model';
 import type { Catalog } from '../catalog';
 import type { ProbeResult } from '../media/ffprobe-parse';
 import type { MediaTools } from '../media/media-tools';
@@ -10,13 +10,16 @@ import { probeFile } from '../media/probe';
 import { createCleanlinessProver, type ProofResult } from '../media/proof';
 import { sanitizeAv } from '../media/sanitize';
 import { cleanStill } from '../media/still-clean';
+import { startFieldProxy } from '../proxies/field-proxy';
 import type { UnlockedVault, WrittenObject } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
 import type { LookupKeys } from './lookup-keys';
-import { readSource } from './source-read';
+import { readSource, type OpenCardFile } from './source-read';
 import { hashFile } from './hashing';
 import { verifyClip } from './verify';
+import { isTransient, quarantineText, stillQuarantineReason } from './clip-failures';
+import { startContentCheck } from '../media/content-check';
 
 /** Largest still cleaned in memory; anything bigger is not a photo we know how to clean. */
 const MAX_STILL_BYTES = 256 * 1024 * 1024;
@@ -27,6 +30,10 @@ export interface ClipIngestContext {
   tools: MediaTools;
   keys: LookupKeys;
   cardId: string;
+  /** A retry of this quarantined clip (retry-clip.ts): it is not a duplicate of itself. */
+  retryOf?: string;
+  /** The file layer card files are read through (tests inject faults); the real one by default. */
+  openCardFile?: OpenCardFile;
   /** Bytes of this file's work done, in source bytes, and the step it is in. */
   advance(bytes: number, step: IngestStep): void;
 }
@@ -38,13 +45,6 @@ const countFindings = (findings: MetadataFinding[]) => ({
   identity: findings.filter((finding) => finding.category === 'identity').length,
   device: findings.filter((finding) => finding.category === 'device').length,
 });
-
-/** The specific reason (ffprobe's or ffmpeg's own words) rather than the generic sentence of the code. */
-const reasonOf = (error: unknown): string => {
-  if (error instanceof Error && error.cause instanceof Error) return error.cause.message.replace(/^ffprobe: /, '');
-  const shape = toErrorShape(error);
-  return shape.code === 'INTERNAL' && error instanceof Error ? error.message : shape.message;
-};
 
 /**
  * Offloads one clip: hash and scan the source, sanitize (or clean a still), prove the result clean while
@@ -67,19 +67,25 @@ export async function ingestClip(context: ClipIngestContext, clip: CardClip): Pr
     if ((previous.status === 'pending' || previous.status === 'quarantined') && previous.master_object_id) {
       // Committed before a crash, not yet verified: verify now instead of ingesting again.
       const verified = await verifyClip(context, previous.id, clip.primary.absPath);
-      return { ...base, clipId: previous.id, code: previous.code, status: verified.status, reason: verified.reason };
+      return { ...base, clipId: previous.id, code: previous.code, ...verified };
     }
     await forgetClip(vault, catalog, previous);
   }
+  return storeAndVerify(context, clip);
+}
 
+/** Stores a clip as a new record (cleaned master, or the original quarantined) and verifies it. */
+export async function storeAndVerify(context: ClipIngestContext, clip: CardClip): Promise<ClipOutcome> {
+  const base = { file: clip.primary.relPath, sidecarsLeftOut: clip.sidecars.map((sidecar) => sidecar.relPath), findings: { location: 0, identity: 0, device: 0 } };
+  const fingerprint = context.keys.fileFingerprint(clip.primary.relPath, clip.primary.size, clip.primary.mtimeMs);
   const stored = clip.kind === 'still' ? await storeStill(context, clip, fingerprint) : await storeAv(context, clip, fingerprint);
   if ('skipped' in stored) return { ...base, ...stored.skipped };
   const verified = await verifyClip(context, stored.id, clip.primary.absPath);
-  return { ...base, clipId: stored.id, code: stored.code, status: verified.status, reason: verified.reason, findings: stored.findings };
+  return { ...base, clipId: stored.id, code: stored.code, ...verified, findings: stored.findings };
 }
 
 type Stored =
-  | { id: string; code: string; status: NewClip['status']; reason: string | null; findings: ClipOutcome['findings'] }
+  | { id: string; code: string; status: NewClip['status']; reason: string | null; findings: ClipOutcome['findings']; quarantineReason?: QuarantineReason }
   | { skipped: Pick<ClipOutcome, 'clipId' | 'code' | 'status' | 'reason'> };
 
 async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: string): Promise<Stored> {
@@ -89,11 +95,12 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   try {
     probe = await probeFile(tools, abs);
   } catch (error) {
-    return quarantineOriginal(context, clip, fingerprint, [], null, `not readable as ${clip.kind}: ${reasonOf(error)}`);
+    if (isTransient(error)) throw error; // a hung or crashed ffprobe is retried, not a verdict on the file
+    return quarantineOriginal(context, clip, fingerprint, [], null, 'not-media');
   }
   context.advance(0, 'hash');
   const [source, scanned] = await Promise.all([
-    readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash') }),
+    readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), ...cardLayer(context) }),
     scanMetadata(tools, { file: abs, kind: clip.kind, sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false, probe }),
   ]);
   const findings = [...scanned, ...source.coordinateHits.map((hit) => byteFinding(hit, file(clip)))];
@@ -103,7 +110,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   const video = probe.streams.find((stream) => stream.type === 'video' && !stream.attachedPic);
   const audio = probe.streams.filter((stream) => stream.type === 'audio');
   if (!video && audio.length === 0) {
-    return quarantineOriginal(context, clip, fingerprint, findings, source, 'it holds no audio or video stream to keep');
+    return quarantineOriginal(context, clip, fingerprint, findings, source, 'no-audio-or-video');
   }
   context.advance(0, 'sanitize');
   const run = sanitizeAv(tools, abs, {
@@ -113,33 +120,52 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     audioCodecs: audio.map((stream) => stream.codec),
   });
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
+  const content = startContentCheck(tools, abs, clip.primary.size);
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
   const duration = probe.duration ?? 0;
+  // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
+  const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration }) : null;
   let proof: ProofResult;
+  // The sanitize pass is the middle third of this file's progress, counted by the cleaned bytes written (a
+  // remux is about the size of its source): a long clip's bar then moves through it instead of freezing.
+  const third = clip.primary.size / 3;
+  let sanitizedCounted = 0;
+  let sanitizedBytes = 0;
+  let lost: Awaited<ReturnType<typeof content.finish>>;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {
       prover.push(chunk);
-      await writer.write(chunk);
+      await Promise.all([writer.write(chunk), content.push(chunk), fieldProxy?.push(chunk)]);
+      sanitizedBytes += chunk.length;
+      const share = Math.min(sanitizedBytes, clip.primary.size) / 3;
+      context.advance(share - sanitizedCounted, 'sanitize');
+      sanitizedCounted = share;
     }
+    fieldProxy?.end();
     await run.done;
     context.advance(0, 'prove');
-    proof = await prover.finish();
+    [proof, lost] = await Promise.all([prover.finish(), content.finish()]);
   } catch (error) {
     run.kill();
+    content.abort();
+    fieldProxy?.abort();
     await writer.abort();
-    return quarantineOriginal(context, clip, fingerprint, findings, source, `metadata could not be removed: ${reasonOf(error)}`);
+    // Disk full, a crashed or hung tool, a card read error: the clip is left failed and the next run retries it.
+    if (isTransient(error)) throw error;
+    return quarantineOriginal(context, clip, fingerprint, findings, source, 'cannot-sanitize');
   }
-  context.advance(clip.primary.size / 3, 'encrypt');
-  if (!proof.clean) {
+  context.advance(Math.max(third - sanitizedCounted, 0), 'encrypt');
+  if (!proof.clean || lost) {
+    fieldProxy?.abort();
     await writer.abort();
-    return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned copy failed the proof: ${proof.problems.join('; ')}`);
+    return quarantineOriginal(context, clip, fingerprint, findings, source, lost ? lost.code : 'proof-failed', proof.clean ? null : proof.problems);
   }
   const master = await writer.commit();
   const streams: StreamSummary[] = [
     ...(video ? [{ type: 'video' as const, codec: video.codec, ...(video.width ? { width: video.width } : {}), ...(video.height ? { height: video.height } : {}) }] : []),
     ...audio.map((stream) => ({ type: 'audio' as const, codec: stream.codec, ...(stream.sampleRate ? { sampleRate: stream.sampleRate } : {}), ...(stream.channels ? { channels: stream.channels } : {}) })),
   ];
-  return record(context, clip, fingerprint, {
+  const stored = await record(context, clip, fingerprint, {
     status: 'pending',
     reason: null,
     source,
@@ -150,16 +176,18 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     streams,
     timecode: probe.timecode ?? null,
   });
+  if (fieldProxy && 'id' in stored) await fieldProxy.keep(context.catalog, stored.id);
+  return stored;
 }
 
 async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprint: string): Promise<Stored> {
   const abs = clip.primary.absPath;
-  if (clip.primary.size > MAX_STILL_BYTES) return quarantineOriginal(context, clip, fingerprint, [], null, 'the photo is too large to clean in memory');
+  if (clip.primary.size > MAX_STILL_BYTES) return quarantineOriginal(context, clip, fingerprint, [], null, 'still-too-large');
   const chunks: Buffer[] = [];
-  const source = await readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), sink: async (chunk) => void chunks.push(Buffer.from(chunk)) });
+  const source = await readSource(abs, { scanBytes: true, onBytes: (bytes) => context.advance(bytes / 3, 'hash'), sink: async (chunk) => void chunks.push(Buffer.from(chunk)), ...cardLayer(context) });
   const bytes = Buffer.concat(chunks);
   const findings = [
-    ...(await scanMetadata(context.tools, { file: abs, kind: 'still', sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false })),
+    ...(await scanMetadata(context.tools, { file: abs, kind: 'still', sidecars: clip.sidecars.map((sidecar) => sidecar.absPath), byteScan: false, bytes })),
     ...source.coordinateHits.map((hit) => byteFinding(hit, file(clip))),
   ];
   const duplicate = await skipIfDuplicate(context, source.blake2b256);
@@ -168,14 +196,14 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   let cleaned: Buffer;
   try {
     cleaned = cleanStill(bytes, path.extname(abs));
-  } catch (error) {
-    return quarantineOriginal(context, clip, fingerprint, findings, source, reasonOf(error));
+  } catch {
+    return quarantineOriginal(context, clip, fingerprint, findings, source, stillQuarantineReason(bytes, path.extname(abs)));
   }
   const prover = createCleanlinessProver(context.tools, { needles: needlesFromFindings(findings), kind: 'still', ext: path.extname(abs) });
   prover.push(cleaned);
   context.advance(0, 'prove');
   const proof = await prover.finish();
-  if (!proof.clean) return quarantineOriginal(context, clip, fingerprint, findings, source, `the cleaned photo failed the proof: ${proof.problems.join('; ')}`);
+  if (!proof.clean) return quarantineOriginal(context, clip, fingerprint, findings, source, 'proof-failed', proof.problems);
   const master = await context.vault.writeObject('master', cleaned, { role: 'sanitized-master', container: 'still' });
   context.advance(clip.primary.size / 3, 'encrypt');
   return record(context, clip, fingerprint, {
@@ -201,13 +229,14 @@ async function quarantineOriginal(
   fingerprint: string,
   findings: MetadataFinding[],
   knownSource: { xxh64: string; blake2b256: string } | null,
-  reason: string,
+  reason: QuarantineReason,
+  proofProblems: string[] | null = null,
 ): Promise<Stored> {
   context.advance(0, 'encrypt');
   const writer = await context.vault.createObjectWriter('master', { role: 'quarantined-original' });
   let source;
   try {
-    source = await readSource(clip.primary.absPath, { scanBytes: false, sink: (chunk) => writer.write(chunk) });
+    source = await readSource(clip.primary.absPath, { scanBytes: false, sink: (chunk) => writer.write(chunk), ...cardLayer(context) });
   } catch (error) {
     await writer.abort();
     throw error;
@@ -219,11 +248,12 @@ async function quarantineOriginal(
   const master = await writer.commit();
   return record(context, clip, fingerprint, {
     status: 'quarantined',
-    reason: `${reason}. The original is kept, encrypted, for review; it will never be exported.`,
+    reason: quarantineText(reason),
+    quarantineReason: reason,
     source,
     master,
     findings,
-    proof: null,
+    proof: proofProblems ? { clean: false, problems: proofProblems } : null,
     durationSeconds: null,
     streams: [],
     timecode: null,
@@ -231,7 +261,7 @@ async function quarantineOriginal(
 }
 
 async function skipIfDuplicate(context: ClipIngestContext, blake2b256: string): Promise<Stored | null> {
-  const existing = await findVerifiedByContent(context.catalog, context.keys.contentKey(blake2b256));
+  const existing = await findVerifiedByContent(context.catalog, context.keys.contentKey(blake2b256), context.retryOf);
   if (!existing) return null;
   return { skipped: { clipId: existing.id, code: existing.code, status: 'skipped', reason: `the same file is already in the vault as ${existing.code}` } };
 }
@@ -239,6 +269,7 @@ async function skipIfDuplicate(context: ClipIngestContext, blake2b256: string): 
 interface Recorded {
   status: NewClip['status'];
   reason: string | null;
+  quarantineReason?: QuarantineReason;
   /** The first read's hashes of the card file. */
   source: Pick<SourceHashes, 'xxh64' | 'blake2b256'>;
   /** What went into the vault; its plaintext digest is what verification must read back. */
@@ -268,6 +299,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     kind: clip.kind,
     status: result.status,
     reason: result.reason,
+    ...(result.quarantineReason ? { quarantineReason: result.quarantineReason } : {}),
     originalName: file(clip),
     fileFingerprint: fingerprint,
     contentKey: context.keys.contentKey(result.source.blake2b256),
@@ -293,7 +325,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
       timecode: result.timecode,
     },
   });
-  return { id, code, status: result.status, reason: result.reason, findings };
+  return { id, code, status: result.status, reason: result.reason, findings, ...(result.quarantineReason ? { quarantineReason: result.quarantineReason } : {}) };
 }
 
 /**
@@ -310,3 +342,4 @@ function byteFinding(hit: { raw: string; lat?: number; lon?: number }, fileName:
 }
 
 const file = (clip: CardClip) => clip.primary.relPath;
+const cardLayer = (context: ClipIngestContext) => (context.openCardFile ? { open: context.openCardFile } : {});

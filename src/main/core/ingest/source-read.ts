@@ -2,11 +2,21 @@ import { promises as fsp } from 'node:fs';
 import type { CoordinateHit } from '../media/coords-text';
 import { createCoordinateByteScanner } from '../media/byte-scan';
 import { cardOpenFlags } from './card-scan';
+import { asCardReadError } from './clip-failures';
 import { createOffThreadBlake2b } from '../vault/crypto-worker';
 import { createXxh64Hasher, HASH_READ_BYTES, initHashing, type SourceDigest } from './hashing';
 
+/**
+ * Opens a card file for reading. The offload's file layer: the real one opens read-only without following
+ * links; the fault tests wrap it to fail mid-read the way a dying card does (EIO).
+ */
+export type OpenCardFile = (absPath: string) => Promise<{ read(buffer: Buffer, offset: number, length: number, position: null): Promise<{ bytesRead: number }>; close(): Promise<void> }>;
+
+export const openCardFile: OpenCardFile = (absPath) => fsp.open(absPath, cardOpenFlags);
+
 interface SourceReadOptions {
   scanBytes: boolean;
+  open?: OpenCardFile;
   onBytes?: (bytes: number) => void;
   /** Gets every chunk in order. The chunk's memory is reused for the next read: copy what you keep. */
   sink?: (chunk: Buffer) => Promise<void>;
@@ -49,10 +59,10 @@ export async function readSource(
  * the 64-bit xxh64 is not a realistic event, and skipping BLAKE2b here saves a third of the verification's
  * CPU.
  */
-export async function rereadSourceXxh64(absPath: string, onBytes?: (bytes: number) => void): Promise<{ xxh64: string; size: number }> {
+export async function rereadSourceXxh64(absPath: string, onBytes?: (bytes: number) => void, open?: OpenCardFile): Promise<{ xxh64: string; size: number }> {
   await initHashing();
   const hasher = createXxh64Hasher();
-  const { size } = await streamSource(absPath, { scanBytes: false, ...(onBytes ? { onBytes } : {}) }, hasher);
+  const { size } = await streamSource(absPath, { scanBytes: false, ...(onBytes ? { onBytes } : {}), ...(open ? { open } : {}) }, hasher);
   return { xxh64: hasher.digest(), size };
 }
 
@@ -63,13 +73,16 @@ async function streamSource(
 ): Promise<{ size: number; coordinateHits: CoordinateHit[] }> {
   const scanner = options.scanBytes ? createCoordinateByteScanner() : null;
   let size = 0;
-  const handle = await fsp.open(absPath, cardOpenFlags);
+  const handle = await (options.open ?? openCardFile)(absPath);
   try {
     // One buffer for the whole file: nothing keeps a chunk once its turn is over (the hashers and the sink
     // copy it, the scanner keeps strings), and a fresh 1 MiB per read cost page faults and GC work.
     const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      // EIO here comes from the card, not the vault: said as such ("the card may be damaged").
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null).catch((error: unknown) => {
+        throw asCardReadError(error);
+      });
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       hasher.update(chunk);

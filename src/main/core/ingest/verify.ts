@@ -1,9 +1,17 @@
-import type { ClipStatus } from '../../../shared/model';
+import type { ClipFailureKind, ClipStatus, QuarantineReason } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
-import { setClipStatus, type SourceHashes } from './clip-records';
+import { setClipFailed, setClipStatus, type SourceHashes } from './clip-records';
 import type { ClipIngestContext } from './ingest-clip';
 import { hashFile } from './hashing';
 import { rereadSourceXxh64 } from './source-read';
+import { failureKindOf } from './clip-failures';
+
+export interface VerifyOutcome {
+  status: ClipStatus;
+  reason: string | null;
+  failureKind?: ClipFailureKind;
+  quarantineReason?: QuarantineReason;
+}
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -13,13 +21,13 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * clip is verified is safe to wipe. Quarantined clips keep their status once their object checks out.
  */
 export async function verifyClip(
-  context: Pick<ClipIngestContext, 'vault' | 'catalog' | 'advance'>,
+  context: Pick<ClipIngestContext, 'vault' | 'catalog' | 'advance' | 'openCardFile'>,
   clipId: string,
   sourcePath: string,
-): Promise<{ status: ClipStatus; reason: string | null }> {
+): Promise<VerifyOutcome> {
   const { vault, catalog } = context;
-  const row = await catalog.get<{ master_object_id: string | null; hashes_sealed: Uint8Array | null; status: ClipStatus; reason: string | null; size: number }>(
-    'SELECT master_object_id, hashes_sealed, status, reason, size FROM clips WHERE id = ?',
+  const row = await catalog.get<{ master_object_id: string | null; hashes_sealed: Uint8Array | null; status: ClipStatus; reason: string | null; size: number; quarantine_reason: QuarantineReason | null }>(
+    'SELECT master_object_id, hashes_sealed, status, reason, size, quarantine_reason FROM clips WHERE id = ?',
     [clipId],
   );
   if (!row?.master_object_id || !row.hashes_sealed) throw new SafehouseError('NOT_FOUND', 'The clip to verify has no vault object.');
@@ -27,16 +35,17 @@ export async function verifyClip(
   context.advance(0, 'verify');
 
   if (vault.info.canOpen.master && expected.storedXxh64 === undefined) {
-    return fail('it was recorded by an earlier version of Safehouse; offload the card again');
+    return fail('it was recorded by an earlier version of Safehouse; offload the card again', 'verify-mismatch');
   }
   // The vault copy (read and decrypted on a crypto worker) and the card file (read here) at the same time:
   // different disks and different threads.
   const [storedProblem, sourceProblem] = await Promise.all([checkStored(row.master_object_id, expected), checkSource(expected)]);
-  const problem = storedProblem ?? sourceProblem;
-  if (problem) return fail(problem);
+  if (storedProblem) return fail(storedProblem, 'verify-mismatch');
+  if (sourceProblem) return fail(sourceProblem.text, sourceProblem.kind);
   const status: ClipStatus = row.status === 'quarantined' ? 'quarantined' : 'verified';
   await setClipStatus(catalog, clipId, status, row.status === 'quarantined' ? row.reason : null, true);
-  return { status, reason: status === 'quarantined' ? row.reason : null };
+  if (status === 'quarantined') return { status, reason: row.reason, ...(row.quarantine_reason ? { quarantineReason: row.quarantine_reason } : {}) };
+  return { status, reason: null };
 
   /** Why the vault copy does not check out, or null when it does. */
   async function checkStored(objectId: string, recorded: SourceHashes): Promise<string | null> {
@@ -57,18 +66,19 @@ export async function verifyClip(
   }
 
   /** Why the card file does not read back as it did the first time, or null when it does. */
-  async function checkSource(recorded: SourceHashes): Promise<string | null> {
+  async function checkSource(recorded: SourceHashes): Promise<{ text: string; kind: ClipFailureKind } | null> {
     try {
-      const source = await rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify'));
+      const source = await rereadSourceXxh64(sourcePath, (bytes) => context.advance(bytes / 3, 'verify'), context.openCardFile);
       // xxh64 only on this re-read: it guards against read errors, not an adversary (see rereadSourceXxh64).
-      return source.xxh64 === recorded.xxh64 ? null : 'the card file changed between the two reads (bad card or reader?); offload it again';
+      return source.xxh64 === recorded.xxh64 ? null : { text: 'the card file changed between the two reads (bad card or reader?); offload it again', kind: 'source-changed' };
     } catch (error) {
-      return `the card file could not be read again: ${messageOf(error)}`;
+      const kind = failureKindOf(error);
+      return { text: kind === 'read-error' ? 'the card reported a read error: the card may be damaged' : `the card file could not be read again: ${messageOf(error)}`, kind: kind === 'other' ? 'read-error' : kind };
     }
   }
 
-  async function fail(reason: string): Promise<{ status: ClipStatus; reason: string }> {
-    await setClipStatus(catalog, clipId, 'failed', `verification failed: ${reason}`, false);
-    return { status: 'failed', reason: `verification failed: ${reason}` };
+  async function fail(reason: string, kind: ClipFailureKind): Promise<VerifyOutcome> {
+    await setClipFailed(catalog, clipId, `verification failed: ${reason}`, kind);
+    return { status: 'failed', reason: `verification failed: ${reason}`, failureKind: kind };
   }
 }

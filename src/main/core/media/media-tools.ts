@@ -1,12 +1,15 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
+import type { ToolLimits } from './tool-process';
 
 /** Absolute paths of the external media tools. exiftool is optional: the core never needs it, tests do. */
 export interface MediaTools {
   ffmpeg: string;
   ffprobe: string;
   exiftool?: string;
+  /** Timeouts of tool runs; the defaults (tool-process.ts) unless a test shortens them. */
+  limits?: ToolLimits;
 }
 
 function isExecutable(path: string): boolean {

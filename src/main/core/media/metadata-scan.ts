@@ -6,6 +6,7 @@ import { FindingList, type FindingSource, type MetadataFinding } from './finding
 import type { MediaTools } from './media-tools';
 import type { ProbeResult } from './ffprobe-parse';
 import { probeFile } from './probe';
+import { isLoopbackUrl } from './run-tool';
 import { scanSidecar } from './sidecar-scan';
 import { scanStillBytes } from './still-scan';
 import { extractTrackText } from './track-text';
@@ -22,6 +23,8 @@ export interface ScanRequest {
   byteScan?: boolean;
   /** The caller's ffprobe of this same file (audio/video), so ffprobe does not run twice. */
   probe?: ProbeResult;
+  /** A still's bytes the caller already read, so the card is not read twice. */
+  bytes?: Buffer;
 }
 
 const MAX_STILL_BYTES = 256 * 1024 * 1024;
@@ -52,9 +55,9 @@ function addTags(out: FindingList, tags: Record<string, string>, source: Finding
 export async function scanMetadata(tools: MediaTools, req: ScanRequest): Promise<MetadataFinding[]> {
   const out = new FindingList();
   const file = basename(req.file);
-  const path = resolve(req.file);
+  const path = isLoopbackUrl(req.file) ? req.file : resolve(req.file);
   if (req.kind === 'still') {
-    const bytes = await readFile(path);
+    const bytes = req.bytes ?? (await readFile(path));
     if (bytes.length <= MAX_STILL_BYTES) await scanStillBytes(bytes, file, out);
   } else {
     const probe = req.probe ?? (await probeFile(tools, path));

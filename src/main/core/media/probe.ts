@@ -3,12 +3,15 @@ import type { Readable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
 import { parseProbe, type ProbeResult } from './ffprobe-parse';
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, lastLine, runTool } from './run-tool';
+import { isLoopbackUrl, lastLine, mediaInputArg, runTool } from './run-tool';
+import { transientToolFailure } from './tool-failure';
 
 const PROBE_ARGS = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', '-show_programs'];
 
 function check(run: Awaited<ReturnType<typeof runTool>>, path?: string): ProbeResult {
-  if (run.timedOut) throw new SafehouseError('NOT_MEDIA', 'Reading this file took too long; it looks damaged or is not media. It was not imported.');
+  // A hung or crashed ffprobe says nothing about the file: that is retried, never a verdict on the clip.
+  const transient = transientToolFailure(run);
+  if (transient) throw transient;
   if (run.code !== 0) {
     throw new SafehouseError('NOT_MEDIA', undefined, { cause: new Error(`ffprobe: ${lastLine(run.stderr, path)}`) });
   }
@@ -20,8 +23,8 @@ function check(run: Awaited<ReturnType<typeof runTool>>, path?: string): ProbeRe
 
 /** ffprobe of a file on the card (read-only). Empty, truncated or non-media input → NOT_MEDIA. */
 export async function probeFile(tools: MediaTools, path: string, timeoutMs = 30_000): Promise<ProbeResult> {
-  const abs = resolve(path);
-  const run = await runTool(tools.ffprobe, [...PROBE_ARGS, '-i', fileUrlArg(abs)], { timeoutMs });
+  const abs = isLoopbackUrl(path) ? path : resolve(path);
+  const run = await runTool(tools.ffprobe, [...PROBE_ARGS, '-i', mediaInputArg(abs)], { timeoutMs });
   return check(run, abs);
 }
 

@@ -203,6 +203,30 @@ export function audioGraph(voice: ProtectionPlan['voice'], options: { rubberband
   );
 }
 
+/** [tv] → the thumbnail strip: THUMB_COUNT frames spread over the clip, tiled side by side. */
+function thumbStrip(durationSeconds: number): string {
+  const every = Math.max(durationSeconds, 0.1) / THUMB_COUNT;
+  return `[tv]fps=fps=1/${num(every)}:start_time=0,scale=${THUMB_WIDTH}:-2,tile=${THUMB_COUNT}x1[thumb]`;
+}
+
+/** Frame rate of a field mosaic: it changes at most once per decoded keyframe, so more frames would be copies. */
+export const FIELD_MOSAIC_FPS = 5;
+
+/**
+ * A field mosaic (proxies/field-proxy.ts): the full mosaic of an unreviewed clip, without sound, made at
+ * offload time from keyframes only, at FIELD_MOSAIC_FPS. The area average goes straight from the source
+ * size to the 16 columns (no intermediate scale), and the burn-in counts from 00:00:00:00 (the clip's own
+ * timecode is kept for HQ's proxy). Video only: [v] and [thumb].
+ */
+export function fieldMosaicGraph(source: Pick<ProxySource, 'width' | 'height' | 'durationSeconds'>, burn: Omit<BurnIn, 'timecode'>): ProxyGraph {
+  const size = proxySize(source.width || PROXY_WIDTH, source.height || (PROXY_WIDTH * 9) / 16);
+  const full: ProtectionPlan = { mode: 'full', regions: [], voice: null, excluded: false, fingerprint: '' };
+  const stream: ProxySource = { ...source, fps: FIELD_MOSAIC_FPS, hasVideo: true, hasAudio: false };
+  const chain = [`fps=fps=${FIELD_MOSAIC_FPS}`, ...maskFilters(full, size, source.durationSeconds), 'setsar=1', ...burnInFilters({ ...burn, timecode: null }, stream, size), 'format=yuv420p'];
+  const graph = `[0:v:0]${chain.join(',')},split=2[v][tv];${thumbStrip(source.durationSeconds)}`;
+  return { graph, outWidth: size.width, outHeight: size.height, hasVideo: true, hasAudio: false };
+}
+
 /**
  * The whole -filter_complex: [0:v:0] → mask → scale → burn-in → [v], split off to [thumb] (8 frames tiled
  * into one strip, taken from the anonymised frames, never the master), and [0:a:0] → voice → [a].
@@ -213,9 +237,8 @@ export function buildProxyGraph(plan: ProtectionPlan, source: ProxySource, burn:
   if (source.hasVideo) {
     // Scale first: masks are computed in proxy pixels, and everything after runs on the small frame.
     const chain = [`scale=${size.width}:${size.height}:flags=bicubic`, 'setsar=1', ...maskFilters(plan, size, source.durationSeconds), ...burnInFilters(burn, source, size), 'format=yuv420p'];
-    const every = Math.max(source.durationSeconds, 0.1) / THUMB_COUNT;
     parts.push(`[0:v:0]${chain.join(',')},split=2[v][tv]`);
-    parts.push(`[tv]fps=fps=1/${num(every)}:start_time=0,scale=${THUMB_WIDTH}:-2,tile=${THUMB_COUNT}x1[thumb]`);
+    parts.push(thumbStrip(source.durationSeconds));
   }
   if (source.hasAudio) parts.push(audioGraph(plan.voice, options));
   return { graph: parts.join(';'), outWidth: size.width, outHeight: size.height, hasVideo: source.hasVideo, hasAudio: source.hasAudio };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { probeStream } from './probe';
 import { buildProxyGraph, type ProxyGraph, type ProxySource } from './proxy-filters';
 import { lastLine, runTool } from './run-tool';
 import { seiFilterFor } from './sanitize';
+import { defaultToolLimits, guardStall, spawnTool } from './tool-process';
 
 /**
  * Makes a clip's proxy from its decrypted master, through pipes only (DESIGN.md principle 2):
@@ -159,10 +159,43 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
     hasAudio: audio !== undefined,
   };
   const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband });
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...PIPE_INPUT, ...proxyOutputArgs(graph, source.fps, 'pipe:1', 'pipe:4', options.threads)];
+  return encodeProxy(vault, tools, concat(head, rest), {
+    graph,
+    fps: source.fps,
+    durationSeconds: duration,
+    meta: { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode },
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
 
-  const writer = await vault.createObjectWriter('proxy', { role: 'proxy', clipCode: options.clipCode, mode: options.plan.mode });
-  const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
+export interface EncodeProxyOptions {
+  graph: ProxyGraph;
+  fps: number;
+  durationSeconds: number;
+  /** Metadata of the proxy object (sealed inside it). */
+  meta: Record<string, unknown>;
+  /** Decoder options placed before the input (a field mosaic decodes cheaply: field-proxy.ts). */
+  decoderArgs?: string[];
+  threads?: number;
+  onProgress?: MakeProxyOptions['onProgress'];
+}
+
+/**
+ * Runs ffmpeg over `input` (a sanitized master's bytes, in order) with the proxy's filter graph and seals
+ * its outputs to the proxy class: the fMP4 streamed into the vault as it is made, the thumbnail strip
+ * from memory. Nothing is committed unless every leg succeeded.
+ */
+export async function encodeProxy(vault: UnlockedVault, tools: MediaTools, input: AsyncIterable<Buffer>, options: EncodeProxyOptions): Promise<MadeProxy> {
+  const { graph } = options;
+  const duration = options.durationSeconds;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3', ...(options.decoderArgs ?? []), ...PIPE_INPUT, ...proxyOutputArgs(graph, options.fps, 'pipe:1', 'pipe:4', options.threads)];
+
+  const writer = await vault.createObjectWriter('proxy', options.meta);
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'pipe', 'pipe', 'pipe', 'pipe']);
+  const child = tool.child;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', (cause) => reject(new SafehouseError('FFMPEG_MISSING', undefined, { cause })));
     child.on('close', (code, signal) => resolve({ code, signal }));
@@ -190,16 +223,16 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
 
   // Three legs run at once: decrypted master → ffmpeg, ffmpeg → encrypted proxy, and ffmpeg's exit.
   // Every leg is awaited; if any fails (INTEGRITY from the master, a full disk, ffmpeg), nothing is committed.
-  const feed = pipeline(Readable.from(concat(head, rest)), child.stdin!).catch((error: unknown) => {
+  const feed = pipeline(Readable.from(input), child.stdin!).catch((error: unknown) => {
     // ffmpeg closing its stdin early is its own failure (reported by its exit code); a bad master is ours.
     if ((error as { code?: string }).code === 'EPIPE' || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   const store = (async () => {
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) await writer.write(chunk);
   })().catch((error: unknown) => {
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   const results = await Promise.allSettled([feed, store, exited]);
@@ -214,7 +247,7 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   let thumbs: MadeProxy['thumbs'] = null;
   if (graph.hasVideo && thumbBytes > 0 && thumbBytes <= MAX_THUMB_BYTES) {
     try {
-      thumbs = await vault.writeObject('proxy', Buffer.concat(thumbChunks), { role: 'proxy-thumbs', clipCode: options.clipCode });
+      thumbs = await vault.writeObject('proxy', Buffer.concat(thumbChunks), { ...options.meta, role: 'proxy-thumbs' });
     } catch (error) {
       await vault.deleteObject(proxy.id).catch(() => undefined);
       throw error;

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import type { UnlockedVault } from '../vault/vault';
 import type { MediaTools } from './media-tools';
+import { defaultToolLimits, guardStall, spawnTool } from './tool-process';
 
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -23,11 +25,14 @@ export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipI
   if (clip.kind !== 'video' || clip.status !== 'verified' || !clip.master_object_id) {
     throw new SafehouseError('NOT_SAFE', `${clip.code} has no verified, cleaned video to show.`);
   }
-  const child = spawn(
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(
     tools.ffmpeg,
     ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-ss', seconds.toFixed(3), '-frames:v', '1', '-vf', 'scale=960:-2', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'],
-    { stdio: ['pipe', 'pipe', 'ignore'] },
+    ['pipe', 'pipe', 'ignore'],
   );
+  const child = tool.child as ChildProcessByStdio<Writable, Readable, null>;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   const chunks: Buffer[] = [];
   let size = 0;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -47,7 +52,7 @@ export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipI
       if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve).once('close', resolve));
     }
   } catch (error) {
-    child.kill('SIGKILL');
+    tool.killGroup();
     await exited.catch(() => undefined);
     chunks.length = 0;
     throw error;

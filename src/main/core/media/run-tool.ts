@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { spawnTool } from './tool-process';
 
 export interface ToolRun {
   code: number | null;
@@ -13,28 +14,44 @@ export interface RunOptions {
   /** Bytes (or a stream) written to the tool's stdin; the tool may stop reading early (EPIPE is expected). */
   input?: Buffer | Readable;
   timeoutMs?: number;
+  /** Kill the tool when it has written nothing (stdout or stderr) for this long. */
+  stallMs?: number;
   /** Stdout beyond this is discarded (counted as truncated) so a hostile file cannot exhaust memory. */
   maxStdout?: number;
 }
 
 /**
  * Runs a media tool with an argument vector (never a shell: card file names may contain anything) and
- * collects bounded output. A timeout kills it, so a crafted file cannot hang the ingest.
+ * collects bounded output. A timeout (and, when given, a stall timeout) kills its process group, so a
+ * crafted file cannot hang the ingest; see tool-process.ts for what happens when Safehouse itself dies.
  */
 export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Promise<ToolRun & { truncated: boolean }> {
-  const { input, timeoutMs = 60_000, maxStdout = 64 * 1024 * 1024 } = opts;
+  const { input, timeoutMs = 60_000, maxStdout = 64 * 1024 * 1024, stallMs } = opts;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const tool = spawnTool(cmd, args, [input ? 'pipe' : 'ignore', 'pipe', 'pipe']);
+    const { child } = tool;
     const out: Buffer[] = [];
     let outLen = 0;
     let truncated = false;
     let stderr = '';
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const expire = () => {
       timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+      tool.killGroup();
+    };
+    const timer = setTimeout(expire, timeoutMs);
+    let stall = stallMs === undefined ? undefined : setTimeout(expire, stallMs);
+    const alive = () => {
+      if (stall === undefined) return;
+      clearTimeout(stall);
+      stall = setTimeout(expire, stallMs);
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      clearTimeout(stall);
+    };
     child.stdout?.on('data', (c: Buffer) => {
+      alive();
       if (outLen + c.length > maxStdout) {
         truncated = true;
         const room = maxStdout - outLen;
@@ -46,14 +63,15 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
       outLen += c.length;
     });
     child.stderr?.on('data', (c: Buffer) => {
+      alive();
       if (stderr.length < 16_384) stderr += c.toString('utf8');
     });
     child.on('error', (err) => {
-      clearTimeout(timer);
+      stop();
       reject(err);
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      stop();
       resolve({ code, signal, stdout: Buffer.concat(out), stderr, timedOut, truncated });
     });
     if (input && child.stdin) {
@@ -73,6 +91,14 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
  */
 export function fileUrlArg(absPath: string): string {
   return `file:${absPath}`;
+}
+
+/** A sealed original served to the tools from memory for a retry (ingest/retry-clip.ts): never a file. */
+export const isLoopbackUrl = (input: string): boolean => input.startsWith('http://127.0.0.1:');
+
+/** The tool argument for a media input: a card file as a `file:` URL, or a loopback URL as it is. */
+export function mediaInputArg(pathOrUrl: string): string {
+  return isLoopbackUrl(pathOrUrl) ? pathOrUrl : fileUrlArg(resolve(pathOrUrl));
 }
 
 /** Last meaningful line of a tool's stderr, for error messages (never includes the file name we passed). */

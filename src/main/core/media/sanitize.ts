@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, lastLine } from './run-tool';
+import { lastLine, mediaInputArg } from './run-tool';
+import { transientToolFailure } from './tool-failure';
+import { defaultToolLimits, runTimeoutMs, spawnTool, type ToolLimits } from './tool-process';
 
 export interface SanitizeOptions {
   hasVideo: boolean;
@@ -14,6 +15,9 @@ export interface SanitizeOptions {
   /** Codecs of the audio streams; PCM (recorders, some cameras) forces a MOV container. */
   audioCodecs?: string[];
   onProgress?: (sample: ProgressSample) => void;
+  /** Size of the input: the run's timeout scales with it. */
+  inputBytes?: number;
+  limits?: ToolLimits;
 }
 
 export interface SanitizeRun {
@@ -48,7 +52,7 @@ export function containerFor(opts: Pick<SanitizeOptions, 'hasVideo' | 'videoCode
 /** The ffmpeg argument vector (exported so tests and reports can show exactly what was run). */
 export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:3'];
-  args.push('-i', fileUrlArg(resolve(inputPath)));
+  args.push('-i', mediaInputArg(inputPath));
   // V (capital) = video that is not an attached picture: cover art / thumbnails are dropped. Only the first
   // video stream is kept; extra ones on camera files are previews. All audio tracks are kept (multi-mic).
   if (opts.hasVideo) args.push('-map', '0:V:0?');
@@ -84,8 +88,24 @@ export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[]
 export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeOptions): SanitizeRun {
   if (!opts.hasVideo && !opts.hasAudio) throw new SafehouseError('CANNOT_SANITIZE');
   const progress = new EventEmitter();
-  const child = spawn(tools.ffmpeg, sanitizeArgs(inputPath, opts), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const tool = spawnTool(tools.ffmpeg, sanitizeArgs(inputPath, opts), ['ignore', 'pipe', 'pipe', 'pipe']);
+  const { child } = tool;
+  // Bounded twice: a whole-run limit from the input size, and a stall limit reset by every progress line
+  // and every output chunk (a reader that stops pulling also stops ffmpeg, so that is the caller's stall).
+  const limits = opts.limits ?? tools.limits ?? defaultToolLimits;
+  let timedOut = false;
+  const expire = () => {
+    timedOut = true;
+    tool.killGroup();
+  };
+  const runTimer = setTimeout(expire, runTimeoutMs(limits, opts.inputBytes ?? 0));
+  let stallTimer = setTimeout(expire, limits.stallMs);
+  const alive = () => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(expire, limits.stallMs);
+  };
   const parser = createProgressParser((s) => {
+    alive();
     progress.emit('progress', s);
     opts.onProgress?.(s);
   });
@@ -101,9 +121,13 @@ export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeO
   const done = new Promise<void>((res, rej) => {
     child.on('error', (cause) => rej(new SafehouseError('FFMPEG_MISSING', undefined, { cause })));
     child.on('close', (code, signal) => {
-      if (code === 0) return res();
-      const why = killed ? 'cancelled' : `ffmpeg exited ${code ?? signal}: ${lastLine(stderr, resolve(inputPath))}`;
-      rej(new SafehouseError('SANITIZE_FAILED', undefined, { cause: new Error(why) }));
+      clearTimeout(runTimer);
+      clearTimeout(stallTimer);
+      if (code === 0 && !timedOut) return res();
+      if (killed) return rej(new SafehouseError('SANITIZE_FAILED', undefined, { cause: new Error('cancelled') }));
+      const transient = transientToolFailure({ code, signal, timedOut, stderr });
+      if (transient) return rej(transient);
+      rej(new SafehouseError('SANITIZE_FAILED', undefined, { cause: new Error(`ffmpeg exited ${code ?? signal}: ${lastLine(stderr, resolve(inputPath))}`) }));
     });
   });
   done.catch(() => {}); // callers await it; this only prevents an unhandled rejection if they abort first
@@ -111,6 +135,7 @@ export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeO
   // drops their buffered data: a small file sanitized before the caller starts reading came out "empty".
   // Piping into a PassThrough right away keeps every byte, with backpressure, until the caller reads.
   const output = (child.stdout as Readable).pipe(new PassThrough({ highWaterMark: 1024 * 1024 }));
+  child.stdout?.on('data', alive);
   child.stdout?.on('error', (error) => output.destroy(error));
   return {
     output,
@@ -119,7 +144,9 @@ export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeO
     container: containerFor(opts),
     kill() {
       killed = true;
-      child.kill('SIGKILL');
+      clearTimeout(runTimer);
+      clearTimeout(stallTimer);
+      tool.killGroup();
     },
   };
 }

@@ -1,6 +1,6 @@
-import { SafehouseError } from '../../../shared/errors';
 import type { MediaTools } from './media-tools';
-import { fileUrlArg, runTool } from './run-tool';
+import { mediaInputArg, runTool } from './run-tool';
+import { transientToolFailure } from './tool-failure';
 
 const MAX_TRACK_BYTES = 32 * 1024 * 1024;
 
@@ -12,10 +12,12 @@ export async function extractTrackText(tools: MediaTools, absPath: string, strea
   const fmt = type === 'subtitle' ? ['-f', 'srt'] : ['-c', 'copy', '-f', 'data'];
   const run = await runTool(
     tools.ffmpeg,
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', fileUrlArg(absPath), '-map', `0:${streamIndex}`, ...fmt, 'pipe:1'],
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', mediaInputArg(absPath), '-map', `0:${streamIndex}`, ...fmt, 'pipe:1'],
     { timeoutMs: 60_000, maxStdout: MAX_TRACK_BYTES },
   );
-  if (run.timedOut) throw new SafehouseError('NOT_MEDIA', 'Reading a track of this file took too long; it looks damaged.');
+  // A hung or crashed ffmpeg is retried by the next run; it says nothing about the file.
+  const transient = transientToolFailure(run);
+  if (transient) throw transient;
   // A subtitle codec ffmpeg cannot turn into SRT (bitmap subs) yields nothing to read; the track is dropped anyway.
   return run.stdout.toString(type === 'subtitle' ? 'utf8' : 'latin1');
 }

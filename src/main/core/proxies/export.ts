@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ExportedClip, ExportProgress, ExportRecord, ExportResult } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
+import { appendAudit } from '../audit/audit-log';
 import { listClips } from '../ingest/clip-queries';
 import type { MediaTools } from '../media/media-tools';
 import { fileUrlArg, lastLine } from '../media/run-tool';
@@ -16,6 +16,7 @@ import { manifestCsv } from './manifest';
 import { ensureProxies } from './proxy-builder';
 import { getProxyRow, getSourceClip, sourceTimecode } from './proxy-store';
 import { recordObjects } from '../catalog/objects';
+import { defaultToolLimits, guardStall, spawnTool } from '../media/tool-process';
 
 /**
  * The editor's export: only cleared clips leave, as decrypted proxies (that is the point of an export),
@@ -64,7 +65,10 @@ async function writeFastStart(vault: UnlockedVault, tools: MediaTools, objectId:
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.part`);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-map', '0', '-c', 'copy', '-map_metadata', '-1', '-map_chapters', '-1',
     '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-movflags', '+faststart', '-f', 'mp4', '-y', fileUrlArg(partial)];
-  const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
+  const tool = spawnTool(tools.ffmpeg, args, ['pipe', 'ignore', 'pipe']);
+  const child = tool.child;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
     if (stderr.length < 8192) stderr += c.toString('utf8');
@@ -81,7 +85,7 @@ async function writeFastStart(vault: UnlockedVault, tools: MediaTools, objectId:
     }
     await fs.rename(partial, file);
   } catch (error) {
-    child.kill('SIGKILL');
+    tool.killGroup();
     await fs.rm(partial, { force: true });
     throw error;
   }
@@ -147,6 +151,8 @@ export async function exportProxies(vault: UnlockedVault, tools: MediaTools, opt
       exportId, now, Buffer.from(vault.sealValue('proxy', recipient)), manifest.id,
     ]);
     for (const item of exported) await tx.run('INSERT INTO export_items (export_id, clip_id, proxy_object_id) VALUES (?, ?, ?)', [exportId, item.clipId, item.objectId]);
+    // The record and its audit entry commit together. Ids and counts only: the recipient is a typed name.
+    await appendAudit(vault, 'export.proxies', { export: exportId, clips: exported.length, refused: refused.length }, tx);
   });
   return { exportId, outDir, manifestFile, exported: exported.map(({ objectId: _objectId, ...rest }) => rest), refused };
 }

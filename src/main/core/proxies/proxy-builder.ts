@@ -4,6 +4,7 @@ import type { MediaTools } from '../media/media-tools';
 import { makeProxy } from '../media/proxy';
 import { getProtectionPlan } from '../subjects/protection-plan';
 import type { UnlockedVault } from '../vault/vault';
+import { FIELD_MOSAIC_FINGERPRINT } from './field-proxy';
 import { proxyQueue } from './proxy-queue';
 import { getProxyRow, getSourceClip, listProxyRows, proxyCandidateIds, removeProxy, replaceProxy, sourceTimecode } from './proxy-store';
 
@@ -117,6 +118,8 @@ export async function proxyStatuses(vault: UnlockedVault, clipIds?: readonly str
     if (running) state = running.state;
     else if (plan.excluded) state = 'excluded';
     else if (!row) state = 'missing';
+    // A field mosaic is stale wherever the master opens (HQ rebuilds it) and the only proxy there can be where it does not.
+    else if (row.plan_fingerprint === FIELD_MOSAIC_FINGERPRINT) state = vault.info.canOpen.master ? 'stale' : 'ready';
     else state = row.plan_fingerprint === plan.fingerprint ? 'ready' : 'stale';
     out.push({
       clipId,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
-  ClipStatus, ConsentState, Protection, RegionKeyframe, SafetyReason, SafetyReasonCode, SafetyStatus, TimeRange,
+  ClipStatus, ConsentState, Protection, RegionKeyframe, SafetyFix, SafetyReason, SafetyReasonCode, SafetyStatus, TimeRange,
 } from '../../../shared/model';
 
 /**
@@ -62,30 +62,30 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
   {
     applies: (clip) => clip.status === 'quarantined',
     reason: (clip) => reason('clip-quarantined', 'needs-review', `${clip.code} is quarantined: it could not be proven free of location or identity metadata.`,
-      'Check the original on the card with a metadata tool; re-offload it after converting it to a format Safehouse can clean, or leave it out.'),
+      { action: 'inspect-quarantined', clipId: clip.id }),
   },
   {
     applies: (clip) => clip.status === 'failed',
     reason: (clip) => reason('clip-failed', 'needs-review', `${clip.code} failed to offload or verify.`,
-      'Offload the card again (safehouse offload): verified clips are skipped, this one is retried.'),
+      { action: 'offload-again', clipId: clip.id }),
   },
   {
     applies: (clip) => clip.status === 'pending',
     reason: (clip) => reason('clip-not-verified', 'needs-review', `${clip.code} has not been verified in the vault yet.`,
-      'Let the offload finish, or run it again to resume.'),
+      { action: 'finish-offload', clipId: clip.id }),
   },
   {
     // Tracks were found and nobody has checked them yet.
     applies: (clip) => hasTracks(clip) && !clip.faces!.confirmed,
     reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
-      `Check every face is tracked (delete false ones, adjust or add missed ones, assign known people), then confirm (safehouse faces confirm --clip ${clip.id}).`),
+      { action: 'confirm-face-tracks', clipId: clip.id }),
   },
   {
     // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review. An
     // analysis that found nobody is not a review: the detector may have missed everyone.
     applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && !(clip.faces?.confirmed ?? false) && !hasTracks(clip),
     reason: (clip) => reason('clip-unreviewed', 'needs-review', `Nobody has recorded who appears in ${clip.code}.`,
-      `Watch it and record each person (safehouse appear --clip ${clip.id} --subject ID), or that nobody identifiable appears (safehouse review --clip ${clip.id} --no-people).`),
+      { action: 'record-who-appears', clipId: clip.id }),
   },
 ];
 
@@ -94,31 +94,31 @@ const subjectRules: { applies: (subject: RuleSubject, own: readonly RuleAppearan
   {
     applies: (subject) => subject.consent === 'withdrawn',
     reason: (s, clip) => reason('consent-withdrawn', 'blocked', `“${s.pseudonym}” withdrew consent; ${clip.code} must not be used.`,
-      `Keep ${clip.code} out of the edit and recall every export that contained it (safehouse subjects show --subject ${s.id}); only new written consent reopens it.`),
+      { action: 'recall-exports', subjectId: s.id, clipId: clip.id }),
   },
   {
     applies: (subject) => subject.protection.includes('exclude'),
     reason: (s, clip) => reason('subject-excluded', 'blocked', `“${s.pseudonym}” must not be shown at all, and appears in ${clip.code}.`,
-      `Leave ${clip.code} out, or remove the appearance if they are not actually in it (appearances.remove).`),
+      { action: 'leave-out-or-remove-appearance', subjectId: s.id, clipId: clip.id }),
   },
   {
     applies: (subject) => subject.consent === null,
     reason: (s) => reason('consent-unrecorded', 'needs-review', `No consent is recorded for “${s.pseudonym}”.`,
-      `Record their consent (safehouse subjects consent --subject ${s.id} --state given|conditional|pending|withdrawn --scope TEXT).`),
+      { action: 'record-consent', subjectId: s.id }),
   },
   {
     applies: (subject) => subject.consent === 'pending',
     reason: (s) => reason('consent-pending', 'needs-review', `Consent from “${s.pseudonym}” is still pending.`,
-      `Obtain and record their answer (safehouse subjects consent --subject ${s.id} --state given|conditional|withdrawn).`),
+      { action: 'record-consent', subjectId: s.id }),
   },
   {
     applies: (subject, own) => subject.protection.includes('face') && own.some((a) => a.regions.length === 0),
     reason: (s, clip) => reason('face-uncovered', 'needs-review', `The face of “${s.pseudonym}” must be hidden, but no region track covers them in ${clip.code}.`,
-      `Draw or detect a region track for them in ${clip.code} (appearances.add with regions); until then the proxy hides the whole frame.`),
+      { action: 'draw-face-regions', subjectId: s.id, clipId: clip.id }),
   },
 ];
 
-function reason(code: SafetyReasonCode, status: Reason['status'], message: string, fix: string): Reason {
+function reason(code: SafetyReasonCode, status: Reason['status'], message: string, fix: SafetyFix): Reason {
   return { code, status, message, fix };
 }
 

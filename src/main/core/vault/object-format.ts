@@ -1,6 +1,6 @@
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
-import { secretstreamSync } from './native-secretstream';
+import { TAG_FINAL, TAG_MESSAGE, secretstreamSync, type StreamState } from './secretstream';
 import { sodiumSync } from './sodium';
 
 /**
@@ -125,7 +125,7 @@ export function headerSkeleton(cls: KeyClass, idHex: string, recipientCount: num
 /** Encrypting side. `prefix` = header ‖ MAC ‖ meta frame; then push() each content chunk in order. */
 export class ObjectSealer {
   readonly prefix: Uint8Array;
-  private readonly state: number;
+  private readonly state: StreamState;
   private readonly mac: Uint8Array;
   private finished = false;
 
@@ -145,7 +145,7 @@ export class ObjectSealer {
 
     const metaPlain = new TextEncoder().encode(JSON.stringify(meta));
     if (metaPlain.length > MAX_META_BYTES) throw new Error('object metadata too large');
-    const metaCt = secretstreamSync().push(this.state, metaPlain, this.mac, secretstreamSync().TAG_MESSAGE);
+    const metaCt = secretstreamSync().push(this.state, metaPlain, this.mac, TAG_MESSAGE);
     sodium.memzero(metaPlain);
     this.prefix = Buffer.concat([header, this.mac, u32le(metaCt.length), metaCt]);
   }
@@ -155,7 +155,7 @@ export class ObjectSealer {
     const stream = secretstreamSync();
     if (this.finished) throw new Error('object already finished');
     if (chunk.length > CHUNK_SIZE || (!final && chunk.length !== CHUNK_SIZE)) throw new Error('bad chunk size');
-    const frame = stream.push(this.state, chunk, this.mac, final ? stream.TAG_FINAL : stream.TAG_MESSAGE);
+    const frame = stream.push(this.state, chunk, this.mac, final ? TAG_FINAL : TAG_MESSAGE);
     if (final) {
       this.finished = true;
       stream.wipe(this.state);
@@ -194,7 +194,7 @@ export function unsealStreamKey(header: ParsedHeader, keyPair: ClassKeyPair): { 
 
 /** Decrypting side: open the header with one key pair of the object's class, then feed frames in order. */
 export class ObjectOpener {
-  private readonly state: number;
+  private readonly state: StreamState;
   private readonly mac: Uint8Array;
   private metaDone = false;
   private finished = false;
@@ -220,7 +220,7 @@ export class ObjectOpener {
     const sodium = sodiumSync();
     if (this.metaDone) throw new Error('metadata already read');
     const r = secretstreamSync().pull(this.state, frame, this.mac);
-    if (!r || r.tag !== secretstreamSync().TAG_MESSAGE) throw integrity('metadata frame');
+    if (!r || r.tag !== TAG_MESSAGE) throw integrity('metadata frame');
     this.metaDone = true;
     let meta: unknown;
     try {
@@ -238,22 +238,32 @@ export class ObjectOpener {
    * have none after it, a non-final frame must be full-size.
    */
   openChunk(frame: Uint8Array, remainingAfter: number): { data: Uint8Array; final: boolean } {
+    const data = Buffer.alloc(Math.max(0, Math.min(frame.length, FRAME_SIZE) - ABYTES)); // checked below
+    return { data, final: this.openChunkInto(frame, remainingAfter, data) };
+  }
+
+  /**
+   * openChunk() into memory the caller owns: the plaintext (frame.length − ABYTES bytes) goes to the start
+   * of `out`, which is left untouched when the frame fails. Returns whether this was the final frame.
+   */
+  openChunkInto(frame: Uint8Array, remainingAfter: number, out: Uint8Array): boolean {
     const stream = secretstreamSync();
     if (!this.metaDone || this.finished) throw integrity('frame out of place');
     if (frame.length < ABYTES || frame.length > FRAME_SIZE) throw integrity('bad frame length');
-    const r = stream.pull(this.state, frame, this.mac);
-    if (!r) throw integrity('frame failed authentication');
-    const final = r.tag === stream.TAG_FINAL;
-    const ok = final ? remainingAfter === 0 : r.tag === stream.TAG_MESSAGE && frame.length === FRAME_SIZE;
+    if (out.length < frame.length - ABYTES) throw new Error('openChunkInto: output too small');
+    const tag = stream.pullInto(this.state, out, frame, this.mac);
+    if (tag < 0) throw integrity('frame failed authentication');
+    const final = tag === TAG_FINAL;
+    const ok = final ? remainingAfter === 0 : tag === TAG_MESSAGE && frame.length === FRAME_SIZE;
     if (!ok) {
-      r.message.fill(0);
+      out.fill(0, 0, frame.length - ABYTES);
       throw integrity(final ? 'bytes after the final frame' : 'short or unexpected frame');
     }
     if (final) {
       this.finished = true;
       stream.wipe(this.state);
     }
-    return { data: r.message, final };
+    return final;
   }
 
   get done(): boolean {

@@ -20,7 +20,7 @@ export interface OffThreadSealer {
 }
 
 /**
- * Encrypts one object on the crypto worker (crypto-worker-source.ts, ops seal-open / seal) and appends the
+ * Encrypts one object on the crypto worker (crypto-worker-thread.ts, ops seal-open / seal) and appends the
  * ciphertext to `file`: header ‖ MAC ‖ meta frame first, then the content frames in order.
  *
  * Key material: this thread sends only the recipients' PUBLIC keys. The worker draws the file key, seals

@@ -6,6 +6,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
 import { FRAMES_PER_SLOT, createOffThreadObjectDigest } from './crypto-worker';
 import { createAppendFile, openSequentialReader, type SequentialReader } from './direct-io';
+import { createOffThreadOpener, type OffThreadOpener } from './object-read';
 import { createOffThreadSealer, type OffThreadSealer } from './object-seal';
 import {
   ABYTES, FRAME_SIZE, ObjectOpener, headerLength, integrity, parseHeader, unsealStreamKey,
@@ -44,7 +45,6 @@ export interface WrittenObject {
 export type KeyPairFor = (cls: KeyClass) => ClassKeyPair;
 
 const ID_RE = /^[0-9a-f]{32}$/;
-const READ_FRAMES = 16;
 
 export function newObjectId(): string {
   return randomBytes(16).toString('hex');
@@ -181,8 +181,24 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * What can be checked of any object without its class key (vault verification, a field vault's masters):
+   * magic, version, class, recipient count, the id against the file name, the metadata frame's length, and
+   * how many content bytes follow. Throws INTEGRITY or OBJECT_NOT_FOUND.
+   */
+  async inspect(id: string): Promise<{ header: ParsedHeader; fileSize: number; contentBytes: number }> {
+    const { fh, size, header, start } = await this.openHead(id);
+    await fh.close();
+    return { header, fileSize: size, contentBytes: size - start };
+  }
+
   /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
-  async open(id: string, keyPairFor: KeyPairFor): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
+  /**
+   * With `borrow`, each chunk is a view into the reader's shared memory, valid only until the next chunk
+   * is asked for: for consumers that are done with a chunk (written out, hashed) before they ask for the
+   * next, it saves allocating and collecting a Buffer per ~3 MiB.
+   */
+  async open(id: string, keyPairFor: KeyPairFor, options: { borrow?: boolean } = {}): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
     const { fh, size, header, metaFrame, start } = await this.openHead(id);
     let reader: SequentialReader | undefined;
     let closed = false;
@@ -194,48 +210,43 @@ export class ObjectStore {
     };
     try {
       const file = this.pathFor(id);
-      const opener = new ObjectOpener(header, keyPairFor(header.cls));
-      const meta = opener.openMeta(metaFrame);
+      const keyPair = keyPairFor(header.cls);
+      const meta = new ObjectOpener(header, keyPair).openMeta(metaFrame);
       const guard = this.guard;
       async function* chunks(): AsyncGenerator<Uint8Array> {
+        let job: OffThreadOpener | undefined;
         try {
+          if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
           // Opened on the first read (objectMeta only needs the head), past the page cache where the
           // filesystem allows (direct-io.ts), as the object was written.
           const content = (reader = await openSequentialReader(file));
-          // Frames are read READ_FRAMES at a time (one ~1 MiB read instead of sixteen awaited 64 KiB reads)
-          // and then opened one by one exactly as before: sizes come from the stat()ed length, every frame is
-          // authenticated, and a file shorter than that length fails as truncated. The plaintext of a whole
-          // read is yielded as one chunk (fewer, larger writes downstream), only once every frame in it is
-          // authenticated; the per-frame pieces are wiped after the copy, and on any failure.
-          let at = start;
-          while (!opener.done) {
-            guard();
-            if (size - at < ABYTES) throw integrity('stream ends without TAG_FINAL');
-            const batchAt = at;
-            const batchLen = Math.min(FRAME_SIZE * READ_FRAMES, size - at);
-            const batch = await content.read(batchLen, at); // valid until the next read
-            if (batch.length < batchLen) throw integrity('truncated object');
-            const pieces: Uint8Array[] = [];
-            try {
-              while (!opener.done && at < batchAt + batchLen) {
-                const n = Math.min(FRAME_SIZE, size - at);
-                if (n < ABYTES) throw integrity('stream ends without TAG_FINAL');
-                const frame = batch.subarray(at - batchAt, at - batchAt + n);
-                const { data, final } = opener.openChunk(frame, size - at - n);
-                pieces.push(data);
-                at += n;
-                if (final) {
-                  // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
-                  if ((await content.read(1, at)).length !== 0) throw integrity('bytes after TAG_FINAL');
-                }
-              }
-              const out = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces);
-              yield out;
-            } finally {
-              for (const piece of pieces) sodiumSync().memzero(piece);
-            }
+          const { streamKey, mac } = unsealStreamKey(header, keyPair);
+          try {
+            job = createOffThreadOpener({ streamHeader: header.streamHeader, streamKey, mac, metaFrame });
+          } finally {
+            sodiumSync().memzero(streamKey); // the worker got its own copy and wipes it
           }
+          // This thread reads ~1 MiB batches of frames (sizes from the stat()ed length; a shorter file fails
+          // as truncated) and hands them to the worker, up to one per ring slot ahead; the worker checks
+          // and decrypts each frame (object-read.ts) while the next batch is read and the last one is
+          // consumed. A batch's plaintext is yielded only once every frame in it authenticated.
+          let at = start;
+          while (at < size || job.queued > 0) {
+            while (at < size && job.canTake) {
+              guard();
+              const n = Math.min(FRAME_SIZE * FRAMES_PER_SLOT, size - at);
+              const batch = await content.read(n, at); // valid until the next read: frames() copies it
+              if (batch.length < n) throw integrity('truncated object');
+              job.frames(batch, size - at - n);
+              at += n;
+            }
+            yield await job.next(options.borrow);
+          }
+          await job.end(); // TAG_FINAL was the last frame
+          // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
+          if ((await content.read(1, size)).length !== 0) throw integrity('bytes after TAG_FINAL');
         } finally {
+          job?.discard();
           await close();
         }
       }

@@ -45,8 +45,10 @@ export interface UnlockedVault {
    * Constant-memory read. Each yielded chunk is authenticated, but the object as a whole is only proven
    * complete when the generator finishes: it throws INTEGRITY at the end if TAG_FINAL is missing or bytes
    * follow it. Consumers MUST discard everything they wrote from this stream if it throws.
+   * `borrow`: each chunk is valid only until the next one is asked for (see ObjectStore.open): for a
+   * consumer that finishes with a chunk first, e.g. `await` of a write's callback, not a stream's drain.
    */
-  streamObject(id: string): AsyncGenerator<Buffer>;
+  streamObject(id: string, options?: { borrow?: boolean }): AsyncGenerator<Buffer>;
   /**
    * xxh64 (16 hex digits) of an object's plaintext, every frame authenticated and TAG_FINAL checked as in
    * readObject, decrypted and checksummed off the main thread; for verification. Throws INTEGRITY on damage.
@@ -56,6 +58,8 @@ export interface UnlockedVault {
   objectFile(id: string): string;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
   objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }>;
+  /** Vault verification: the object's structure, and its header MAC where this vault holds the class key. */
+  inspectObject(id: string): Promise<{ cls: KeyClass; plainSize: number | undefined; authenticated: boolean }>;
   deleteObject(id: string): Promise<void>;
   listObjectIds(): Promise<string[]>;
   discardStaging(): Promise<number>;
@@ -235,8 +239,8 @@ export class VaultSession implements UnlockedVault {
     }
   }
 
-  async *streamObject(id: string): AsyncGenerator<Buffer> {
-    const opened = await this.store.open(id, (cls) => this.keyPairFor(cls));
+  async *streamObject(id: string, options: { borrow?: boolean } = {}): AsyncGenerator<Buffer> {
+    const opened = await this.store.open(id, (cls) => this.keyPairFor(cls), options);
     try {
       for await (const chunk of opened.chunks) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     } finally {
@@ -257,6 +261,20 @@ export class VaultSession implements UnlockedVault {
     await opened.close();
     const plainSize = plainSizeFromContentBytes(opened.contentBytes);
     return plainSize === undefined ? { cls: opened.header.cls, meta: opened.meta } : { cls: opened.header.cls, meta: opened.meta, plainSize };
+  }
+
+  /**
+   * Checks an object's head for vault verification: its structure always, and where this vault holds the
+   * class key also the sealed file key, the header MAC and the metadata frame (no content is decrypted).
+   * `plainSize` is what the file's length implies; undefined when the length cannot be a valid object.
+   */
+  async inspectObject(id: string): Promise<{ cls: KeyClass; plainSize: number | undefined; authenticated: boolean }> {
+    this.guard();
+    const head = await this.store.inspect(id);
+    const plainSize = plainSizeFromContentBytes(head.contentBytes);
+    if (!this.secrets.classes[head.header.cls]) return { cls: head.header.cls, plainSize, authenticated: false };
+    await this.objectMeta(id);
+    return { cls: head.header.cls, plainSize, authenticated: true };
   }
 
   async deleteObject(id: string): Promise<void> {
