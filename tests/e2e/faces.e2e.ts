@@ -34,8 +34,8 @@ describe('face review', () => {
   it('shows every track on the real frame, scrubs by keyboard, deletes one and accepts the rest', async () => {
     const { page } = app;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Library/ }).click();
-    await expect.poll(async () => page.locator('.clip-row:not(.loading)').count()).toBe(1);
-    await page.locator('.clip-row').first().click();
+    await expect.poll(async () => page.locator('.virtual-list .clip-row:not(.loading)').count()).toBe(1);
+    await page.locator('.virtual-list .clip-row').first().click();
     await page.getByRole('button', { name: 'Review faces' }).click();
     const panel = page.getByRole('region', { name: 'Face tracks' });
     const list = panel.getByRole('list', { name: 'Face track list' });
