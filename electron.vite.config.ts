@@ -47,7 +47,7 @@ function contentSecurityPolicyPlugin(): Plugin {
 }
 
 /**
- * Copies what the face detector reads at run time (BlazeFace weights from @vladmandic/human, the .wasm
+ * Copies what the face detector reads at run time (BlazeFace and FaceRes weights from @vladmandic/human, the .wasm
  * binaries of @tensorflow/tfjs-backend-wasm) to resources/face-models, where the packaged app finds them.
  * Copied from the installed npm packages on every build, never committed (see docs/faces.md).
  */
@@ -60,7 +60,7 @@ function faceModelsPlugin(): Plugin {
       const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
       const target = resolve(__dirname, 'resources/face-models');
       mkdirSync(target, { recursive: true });
-      for (const file of ['blazeface.json', 'blazeface.bin']) copyFileSync(join(modelDir, file), join(target, file));
+      for (const file of ['blazeface.json', 'blazeface.bin', 'faceres.json', 'faceres.bin']) copyFileSync(join(modelDir, file), join(target, file));
       for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
         copyFileSync(join(wasmDir, file), join(target, file));
       }

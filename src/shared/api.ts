@@ -35,6 +35,8 @@ import type {
   FaceScanOutcome,
   FaceScanProgress,
   FaceTrack,
+  FaceProposal,
+  UnknownPersonGroup,
 } from './model';
 import type { Result } from './errors';
 
@@ -53,6 +55,8 @@ const pathInput = z
 
 const passphraseInput = z.string().min(1).max(1024);
 const idInput = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+/** A face proposal: the track id and the subject id it is proposed as. */
+const proposalIdInput = z.string().regex(/^[0-9a-f]{1,64}-[A-Za-z0-9_]{1,64}$/, 'not a proposal id');
 const noInput = z.object({}).strict();
 // subjects, consent, safety, audit: bounded text and numbers, so a compromised renderer cannot send megabytes
 const shortText = z.string().trim().min(1).max(200);
@@ -240,6 +244,22 @@ export const calls = {
     z.object({ clipId: idInput, keyframes: z.array(regionKeyframeInput).min(2).max(100_000) }).strict()
       .refine((v) => new Set(v.keyframes.map((k) => k.t)).size > 1, 'a drawn track must span some time (keyframes at two different times)'),
   ),
+  // who appears where: proposals from face descriptors (HQ), decided by a person
+  'faces.proposals': call<FaceProposal[]>()(
+    z.object({ subjectId: idInput.optional(), states: z.array(z.enum(['pending', 'accepted', 'rejected'])).min(1).max(3).optional() }).strict(),
+  ),
+  'faces.decide': call<FaceProposal[]>()(
+    z.object({ proposalIds: z.array(proposalIdInput).min(1).max(10_000), decision: z.enum(['accept', 'reject']) }).strict(),
+  ),
+  'faces.groups': call<UnknownPersonGroup[]>()(noInput),
+  // The proposed face: a mosaic unless reveal (then audited as an unmasked view).
+  'faces.proposalThumbnail': call<{ mime: 'image/jpeg'; base64: string }>()(
+    z.object({ proposalId: proposalIdInput, reveal: z.boolean() }).strict(),
+  ),
+  'faces.nameTracks': call<{ named: number }>()(
+    z.object({ subjectId: idInput, tracks: z.array(z.object({ clipId: idInput, trackId: idInput }).strict()).min(1).max(10_000) }).strict(),
+  ),
+  'faces.forgetSubject': call<{ descriptorsDeleted: number; proposalsWithdrawn: number }>()(z.object({ subjectId: idInput }).strict()),
 } as const;
 
 export const events = {

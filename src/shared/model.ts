@@ -252,7 +252,8 @@ export type SafetyReasonCode =
   | 'clip-failed'
   | 'clip-not-verified'
   | 'clip-unreviewed'
-  | 'faces-unconfirmed';
+  | 'faces-unconfirmed'
+  | 'appearance-proposed';
 
 export interface SafetyReason {
   code: SafetyReasonCode;
@@ -273,7 +274,8 @@ export type SafetyFixAction =
   | 'leave-out-or-remove-appearance'
   | 'record-consent'
   | 'draw-face-regions'
-  | 'confirm-face-tracks';
+  | 'confirm-face-tracks'
+  | 'decide-proposals';
 
 /** One fix: what to do, to which clip and/or subject. */
 export interface SafetyFix {
@@ -608,4 +610,28 @@ export interface FaceScanOutcome {
   frames: number;
   seconds: number;
   error?: string;
+}
+
+/** "This face track may be that subject": proposed from face descriptors, decided by a person. */
+export type FaceProposalState = 'pending' | 'accepted' | 'rejected';
+
+export interface FaceProposal {
+  id: string;
+  clipId: string;
+  code: string;
+  trackId: string;
+  subjectId: string;
+  /** Similarity of the faces, 0–1. */
+  score: number;
+  /** Seconds: the track's time range in the clip. */
+  from: number;
+  to: number;
+  state: FaceProposalState;
+  decidedAt: string | null;
+}
+
+/** Unassigned face tracks that look like one person ("unknown person N"), to be named at once. */
+export interface UnknownPersonGroup {
+  number: number;
+  tracks: { trackId: string; clipId: string; code: string; from: number; to: number }[];
 }

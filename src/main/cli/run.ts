@@ -5,6 +5,7 @@ import { type CliIo, exitCodes, UsageError } from './cli-io';
 import type { Command } from './command';
 import { exportCommands } from './export-commands';
 import { faceCommands } from './face-commands';
+import { appearanceProposalCommands } from './appearance-proposal-commands';
 import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
@@ -12,7 +13,7 @@ import { subjectCommands } from './subject-commands';
 import { verifyCommands } from './verify-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

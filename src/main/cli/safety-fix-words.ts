@@ -25,6 +25,8 @@ export function fixCommand(fix: SafetyFix): string {
     case 'draw-face-regions':
       return `Draw or detect a region track for subject ${subject} in clip ${clip} (in the app's Subjects screen); until then the proxy hides the whole frame.`;
     case 'confirm-face-tracks':
-      return `Check its face tracks (safehouse faces list --clip ${clip}; assign known people with safehouse faces assign, fix boxes in the app), then confirm them (safehouse faces confirm --clip ${clip}).`;
+      return `Check every face is tracked (delete false ones, adjust or add missed ones, assign known people: safehouse faces list --clip ${clip}), then confirm (safehouse faces confirm --clip ${clip}).`;
+    case 'decide-proposals':
+      return `A face in clip ${clip} looks like a named subject: accept or reject each proposal (safehouse faces proposals, then safehouse faces accept|reject --proposal ID).`;
   }
 }

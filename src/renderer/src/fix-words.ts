@@ -26,6 +26,8 @@ export function fixButton(fix: SafetyFix, clipCode: string): { label: string; hi
     case 'draw-face-regions':
       return { label: `Draw their face track in ${clipCode}`, hint: 'Until then the proxy hides the whole frame.', target: { screen: 'subjects', ...subject, ...clip } };
     case 'confirm-face-tracks':
-      return { label: `Review the faces in ${clipCode}`, hint: 'Delete false boxes, adjust or add missed faces, assign known people, then accept the tracks.', target: { screen: 'library', ...clip } };
+      return { label: `Check the faces found in ${clipCode}`, hint: 'Delete false ones, adjust or add missed ones, name the people you know, then confirm.', target: { screen: 'library', ...clip } };
+    case 'decide-proposals':
+      return { label: `Decide who appears in ${clipCode}`, hint: 'A face in it looks like someone already named: accept or reject each proposal.', target: { screen: 'subjects', ...clip } };
   }
 }

@@ -24,7 +24,8 @@ const PROBLEM_TITLES: Record<SafetyReasonCode, string> = {
   'clip-failed': 'Failed to offload',
   'clip-not-verified': 'Not verified yet',
   'clip-unreviewed': 'Nobody has recorded who appears',
-  'faces-unconfirmed': 'Face tracks not confirmed by a person',
+  'faces-unconfirmed': 'Face tracks not yet checked by a person',
+  'appearance-proposed': 'A face may be someone already named',
 };
 const PROBLEM_ORDER = Object.keys(PROBLEM_TITLES) as SafetyReasonCode[];
 

@@ -3,7 +3,7 @@ import type { SafetyFixAction } from '../../../src/shared/model';
 import { fixCommand } from '../../../src/main/cli/safety-fix-words';
 import { fixButton } from '../../../src/renderer/src/fix-words';
 
-const ACTIONS: SafetyFixAction[] = ['inspect-quarantined', 'offload-again', 'finish-offload', 'record-who-appears', 'recall-exports', 'leave-out-or-remove-appearance', 'record-consent', 'draw-face-regions', 'confirm-face-tracks'];
+const ACTIONS: SafetyFixAction[] = ['inspect-quarantined', 'offload-again', 'finish-offload', 'record-who-appears', 'recall-exports', 'leave-out-or-remove-appearance', 'record-consent', 'draw-face-regions', 'confirm-face-tracks', 'decide-proposals'];
 
 describe('each face words a safety fix its own way', () => {
   it.each(ACTIONS)('%s: the CLI names the command with the ids, the window a button that goes there', (action) => {

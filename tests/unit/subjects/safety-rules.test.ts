@@ -55,6 +55,15 @@ const cases: Case[] = [
     codes: ['clip-quarantined', 'consent-withdrawn', 'consent-pending', 'face-uncovered'],
   },
   { name: 'face tracks found, nobody confirmed them', clip: { ...clip(), faces: { confirmed: false, unassigned: [[box]] } }, subjects: [], appearances: [], safety: 'needs-review', codes: ['faces-unconfirmed'] },
+  {
+    name: 'confirmed tracks, one proposed as a known subject: waits for a person',
+    clip: { ...clip(), faces: { confirmed: true, unassigned: [[box]], proposed: 1 } },
+    subjects: [],
+    appearances: [],
+    safety: 'needs-review',
+    codes: ['appearance-proposed'],
+  },
+  { name: 'confirmed tracks, no proposal left: cleared with faces covered', clip: { ...clip(), faces: { confirmed: true, unassigned: [[box]], proposed: 0 } }, subjects: [], appearances: [], safety: 'cleared', codes: [] },
   { name: 'appearance of an unknown subject fails closed', clip: clip(), subjects: [], appearances: [appear('ghost')], safety: 'needs-review', codes: ['consent-unrecorded', 'face-uncovered'] },
   {
     name: 'no-people review is overridden by a recorded appearance',
@@ -82,7 +91,7 @@ describe('safety rules', () => {
   });
 
   it('every reason code is covered by the table', () => {
-    const all: SafetyReasonCode[] = ['consent-withdrawn', 'subject-excluded', 'consent-pending', 'consent-unrecorded', 'face-uncovered', 'clip-quarantined', 'clip-failed', 'clip-not-verified', 'clip-unreviewed', 'faces-unconfirmed'];
+    const all: SafetyReasonCode[] = ['consent-withdrawn', 'subject-excluded', 'consent-pending', 'consent-unrecorded', 'face-uncovered', 'clip-quarantined', 'clip-failed', 'clip-not-verified', 'clip-unreviewed', 'faces-unconfirmed', 'appearance-proposed'];
     expect(new Set(cases.flatMap((c) => c.codes))).toEqual(new Set(all));
   });
 

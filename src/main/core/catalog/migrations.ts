@@ -271,6 +271,39 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX face_tracks_by_clip ON face_tracks(clip_id);
     `,
   },
+  {
+    version: 10,
+    name: 'face descriptors and appearance proposals',
+    // Face descriptors are biometric data: one per track, sealed to the identity class (HQ only; a field vault
+    // never holds one), deleted with the track and when the subject it is assigned to asks. Proposals say
+    // "this track may be that subject" with a score, until a person accepts or rejects; decided rows stay so a
+    // rejected pair is never proposed again. Ids, scores and states only: nothing here names anyone.
+    up: `
+      CREATE TABLE face_descriptors (
+        track_id TEXT PRIMARY KEY,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        descriptor_sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE face_proposals (
+        id TEXT PRIMARY KEY,
+        track_id TEXT NOT NULL,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        subject_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        UNIQUE (track_id, subject_id)
+      ) STRICT;
+      CREATE INDEX face_proposals_by_clip ON face_proposals(clip_id, state);
+      CREATE INDEX face_proposals_by_subject ON face_proposals(subject_id, state);
+      CREATE TABLE face_biometrics_refused (
+        subject_id TEXT PRIMARY KEY,
+        refused_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -84,6 +84,9 @@ export async function deleteTrack(vault: UnlockedVault, clipId: string, trackId:
     if (!row) return false;
     if (row.appearance_id) await tx.run('DELETE FROM appearances WHERE id = ? AND clip_id = ?', [row.appearance_id, clipId]);
     await tx.run('DELETE FROM face_tracks WHERE id = ?', [trackId]);
+    // A false face's descriptor and undecided proposals go with it.
+    await tx.run('DELETE FROM face_descriptors WHERE track_id = ?', [trackId]);
+    await tx.run("DELETE FROM face_proposals WHERE track_id = ? AND state = 'pending'", [trackId]);
     await appendAudit(vault, 'faces.track-delete', { clip: clipId, track: trackId });
     return true;
   });

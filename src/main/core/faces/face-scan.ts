@@ -8,6 +8,7 @@ import { emitProtectionChanged } from '../subjects/protection-events';
 import type { UnlockedVault } from '../vault/vault';
 import { analyseMaster, DEFAULT_SCAN, type ScanSettings } from './face-analysis';
 import { replaceDetectedTracks, scannedClipIds } from './face-store';
+import { refreshProposals, storeDescriptors } from './proposals';
 
 /**
  * Queues face analyses, keyed by vault and clip so a second request for the same clip joins the first.
@@ -61,8 +62,12 @@ async function scanOne(vault: UnlockedVault, tools: MediaTools, clip: CandidateR
     });
     const catalog = await vault.catalog();
     await catalog.transaction(async (tx) => {
-      await replaceDetectedTracks(tx, clip.id, result.tracks, { frames: result.frames, settings: { sampleFps: settings.sampleFps, detectWidth: settings.detectWidth, gridRows: settings.gridRows } });
-      await appendAudit(vault, 'faces.scan', { clip: clip.id, tracks: result.tracks.length, frames: result.frames });
+      const trackIds = await replaceDetectedTracks(tx, clip.id, result.tracks, { frames: result.frames, settings: { sampleFps: settings.sampleFps, detectWidth: settings.detectWidth, gridRows: settings.gridRows } });
+      // Descriptors are sealed to the identity class here, before anything else could see them, and only at HQ.
+      const described = vault.info.canOpen.identity ? await storeDescriptors(vault, tx, clip.id, trackIds, result.descriptors) : 0;
+      for (const descriptor of result.descriptors) descriptor?.fill(0);
+      await appendAudit(vault, 'faces.scan', { clip: clip.id, tracks: result.tracks.length, frames: result.frames, described });
+      await refreshProposals(vault, tx);
     });
     emitProtectionChanged([clip.id]);
     emit({ clipId: clip.id, code: clip.code, state: 'done', fraction: 1, tracks: result.tracks.length });

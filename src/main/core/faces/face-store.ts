@@ -88,14 +88,15 @@ export async function scannedClipIds(db: CatalogTx): Promise<Set<string>> {
 
 /**
  * Stores a new analysis: detected tracks nobody assigned are replaced, tracks a person drew or assigned are
- * kept, and the clip needs a person's confirmation again (new tracks nobody has looked at).
+ * kept, and the clip needs a person's confirmation again (new tracks nobody has looked at). Returns the id
+ * given to each track, in order (null for one that was a kept track's face again).
  */
 export async function replaceDetectedTracks(
   db: CatalogTx,
   clipId: string,
   tracks: readonly { keyframes: RegionKeyframe[]; score: number }[],
   scan: { frames: number; settings: unknown },
-): Promise<void> {
+): Promise<(string | null)[]> {
   const now = new Date().toISOString();
   const kept = (await tracksOf(db, clipId)).filter((t) => t.origin === 'drawn' || t.subjectId !== null);
   await db.run(
@@ -103,12 +104,18 @@ export async function replaceDetectedTracks(
        AND (appearance_id IS NULL OR appearance_id NOT IN (SELECT id FROM appearances WHERE clip_id = ?))`,
     [clipId, clipId],
   );
+  const ids: (string | null)[] = [];
   for (const track of tracks) {
     // A detection that overlaps a kept (assigned or drawn) track in time and place is that same face again.
-    if (kept.some((k) => sameFace(k.keyframes, track.keyframes))) continue;
+    if (kept.some((k) => sameFace(k.keyframes, track.keyframes))) {
+      ids.push(null);
+      continue;
+    }
+    const id = newTrackId();
+    ids.push(id);
     await db.run(
       'INSERT INTO face_tracks (id, clip_id, origin, keyframes_json, score, confirmed, appearance_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)',
-      [newTrackId(), clipId, 'detected', JSON.stringify(track.keyframes.map(clampKeyframe)), track.score, now, now],
+      [id, clipId, 'detected', JSON.stringify(track.keyframes.map(clampKeyframe)), track.score, now, now],
     );
   }
   await db.run(
@@ -116,6 +123,7 @@ export async function replaceDetectedTracks(
      ON CONFLICT (clip_id) DO UPDATE SET scanned_at = excluded.scanned_at, frames = excluded.frames, settings_json = excluded.settings_json, confirmed_at = NULL`,
     [clipId, now, scan.frames, JSON.stringify(scan.settings)],
   );
+  return ids;
 }
 
 function sameFace(a: readonly RegionKeyframe[], b: readonly RegionKeyframe[]): boolean {

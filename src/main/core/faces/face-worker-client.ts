@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { SafehouseError } from '../../../shared/errors';
 import type { Detection } from './blazeface';
 import type { DetectOptions, DetectorFiles } from './detector';
-import type { FromWorker, ToWorker } from './face-worker-protocol';
+import type { DescribedFace, FromWorker, ToWorker } from './face-worker-protocol';
 
 /**
  * Starts the analysis worker (the build entry out/main/face-worker.js) and finds the files the detector
@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker } from './face-worker-protocol';
  * weights under resources/), then in the installed npm packages (development, the CLI from the repo).
  */
 
-export const MODEL_FILES = ['blazeface.json', 'blazeface.bin'];
+export const MODEL_FILES = ['blazeface.json', 'blazeface.bin', 'faceres.json', 'faceres.bin'];
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 const hasAll = (dir: string, files: readonly string[]) => files.every((file) => existsSync(join(dir, file)));
@@ -57,15 +57,22 @@ export function faceWorkerFile(): string {
   return found;
 }
 
+export interface FrameAnalysis {
+  detections: Detection[];
+  signature: number[];
+  descriptors?: DescribedFace[];
+}
+
 export interface FaceWorker {
   backend: string;
-  analyse(frame: Buffer, width: number, height: number, options: DetectOptions): Promise<{ detections: Detection[]; signature: number[] }>;
+  /** `describe`: also compute face descriptors of the clear, large-enough detections (biometric: see describer.ts). */
+  analyse(frame: Buffer, width: number, height: number, options: DetectOptions, describe?: boolean): Promise<FrameAnalysis>;
   stop(): Promise<void>;
 }
 
 export async function startFaceWorker(files: DetectorFiles = detectorFiles()): Promise<FaceWorker> {
   const worker = new Worker(faceWorkerFile());
-  const waiting = new Map<number, { resolve: (r: { detections: Detection[]; signature: number[] }) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (r: FrameAnalysis) => void; reject: (e: Error) => void }>();
   let failure: Error | null = null;
   let ready: { resolve: (backend: string) => void; reject: (error: Error) => void } | null = null;
   const failAll = (error: Error) => {
@@ -95,14 +102,14 @@ export async function startFaceWorker(files: DetectorFiles = detectorFiles()): P
   let seq = 0;
   return {
     backend,
-    analyse(frame, width, height, options) {
+    analyse(frame, width, height, options, describe = false) {
       if (failure) return Promise.reject(failure);
       const id = seq;
       seq += 1;
       const rgb = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
       return new Promise((resolveJob, rejectJob) => {
         waiting.set(id, { resolve: resolveJob, reject: rejectJob });
-        worker.postMessage({ type: 'frame', seq: id, width, height, rgb, options } satisfies ToWorker, [rgb]);
+        worker.postMessage({ type: 'frame', seq: id, width, height, rgb, options, describe } satisfies ToWorker, [rgb]);
       });
     },
     async stop() {

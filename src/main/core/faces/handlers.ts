@@ -2,6 +2,7 @@ import type { CoreContext, HandlerMap } from '../core-context';
 import { addTrack, adjustTrack, assignTrack, confirmTracks, deleteTrack } from './face-review';
 import { cancelScans, scanClips } from './face-scan';
 import { clipFaces } from './face-store';
+import { decideProposals, forgetSubjectFaces, listProposals, nameTracks, proposalThumbnail, refreshProposals, unknownGroups } from './proposals';
 
 /** Contract calls of the faces capability. */
 export function faceHandlers(context: CoreContext): HandlerMap {
@@ -24,11 +25,23 @@ export function faceHandlers(context: CoreContext): HandlerMap {
     },
     'faces.cancel': async ({ clipIds }) => ({ cancelled: cancelScans(requireVault(), clipIds) }),
     'faces.list': async ({ clipId }) => clipFaces(await requireVault().catalog(), clipId),
-    'faces.assign': async ({ clipId, trackId, subjectId }) => assignTrack(requireVault(), clipId, trackId, subjectId),
+    'faces.assign': async ({ clipId, trackId, subjectId }) => {
+      const vault = requireVault();
+      const track = await assignTrack(vault, clipId, trackId, subjectId);
+      // A newly named face is compared with every other track in the vault.
+      await (await vault.catalog()).transaction((tx) => refreshProposals(vault, tx));
+      return track;
+    },
     'faces.confirm': async ({ clipId }) => confirmTracks(requireVault(), clipId),
     'faces.deleteTrack': async ({ clipId, trackId }) => deleteTrack(requireVault(), clipId, trackId),
     'faces.adjustTrack': async ({ clipId, trackId, keyframe }) => adjustTrack(requireVault(), clipId, trackId, keyframe),
     'faces.addTrack': async ({ clipId, keyframes }) => addTrack(requireVault(), clipId, keyframes),
+    'faces.proposals': async ({ subjectId, states }) => listProposals(await requireVault().catalog(), { ...(subjectId ? { subjectId } : {}), ...(states ? { states } : {}) }),
+    'faces.decide': async ({ proposalIds, decision }) => decideProposals(requireVault(), proposalIds, decision),
+    'faces.groups': async () => unknownGroups(requireVault()),
+    'faces.proposalThumbnail': async ({ proposalId, reveal }) => proposalThumbnail(requireVault(), await context.mediaTools(), proposalId, reveal),
+    'faces.nameTracks': async ({ subjectId, tracks }) => ({ named: await nameTracks(requireVault(), tracks, subjectId) }),
+    'faces.forgetSubject': async ({ subjectId }) => forgetSubjectFaces(requireVault(), subjectId),
   };
 }
 

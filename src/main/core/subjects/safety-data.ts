@@ -107,6 +107,14 @@ async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<strin
     if (row.assigned) entry.assigned = (entry.assigned ?? 0) + 1;
     else entry.unassigned.push(JSON.parse(row.keyframes_json) as RegionKeyframe[]);
   }
+  const proposed = await catalog.all<{ clip_id: string; n: number }>(
+    `SELECT clip_id, COUNT(*) AS n FROM face_proposals WHERE state = 'pending' ${clipId ? 'AND clip_id = ?' : ''} GROUP BY clip_id`,
+    clipId ? [clipId] : [],
+  );
+  for (const row of proposed) {
+    const entry = faces.get(row.clip_id);
+    if (entry) entry.proposed = row.n;
+  }
   return faces;
 }
 

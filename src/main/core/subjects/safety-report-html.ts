@@ -58,7 +58,9 @@ function fixInWords(fix: SafetyFix, code: string): string {
     case 'draw-face-regions':
       return `Draw or detect a region track for them in ${code}; until then the proxy hides the whole frame.`;
     case 'confirm-face-tracks':
-      return `Check the face tracks found in ${code} (false ones deleted, missed faces added, known people assigned), then confirm them.`;
+      return `Check the faces found in ${code} (delete false ones, add missed ones, name known people), then confirm them.`;
+    case 'decide-proposals':
+      return `A face in ${code} looks like someone already named: accept or reject each proposal.`;
   }
 }
 

@@ -32,6 +32,8 @@ export interface RuleFaces {
   unassigned: readonly (readonly RegionKeyframe[])[];
   /** How many tracks are assigned to subjects (their regions arrive as those subjects' appearances). */
   assigned?: number;
+  /** Tracks proposed as a known subject, waiting for a person to accept or reject (who appears where). */
+  proposed?: number;
 }
 
 const hasTracks = (clip: RuleClip) => clip.faces != null && clip.faces.unassigned.length + (clip.faces.assigned ?? 0) > 0;
@@ -79,6 +81,12 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
     applies: (clip) => hasTracks(clip) && !clip.faces!.confirmed,
     reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
       { action: 'confirm-face-tracks', clipId: clip.id }),
+  },
+  {
+    // Nothing becomes an appearance without a person: a face proposed as a known subject holds the clip.
+    applies: (clip) => (clip.faces?.proposed ?? 0) > 0,
+    reason: (clip) => reason('appearance-proposed', 'needs-review', `A face in ${clip.code} may be a known subject: ${clip.faces?.proposed ?? 0} proposal(s) wait for a person.`,
+      { action: 'decide-proposals', clipId: clip.id }),
   },
   {
     // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review. An
