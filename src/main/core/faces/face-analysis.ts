@@ -112,7 +112,7 @@ export async function analyseMaster(vault: UnlockedVault, tools: MediaTools, mas
     throw error;
   });
   const analyse = readFrames(child.stdout, frameBytes, worker, { width, height, settings, duration, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).catch((error: unknown) => {
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   try {
