@@ -61,7 +61,7 @@ const noInput = z.object({}).strict();
 // subjects, consent, safety, audit: bounded text and numbers, so a compromised renderer cannot send megabytes
 const shortText = z.string().trim().min(1).max(200);
 const longText = z.string().max(4000);
-const protectionInput = z.array(z.enum(['face', 'voice', 'name', 'location', 'exclude'])).max(5);
+const protectionInput = z.array(z.enum(['face', 'voice', 'name', 'location', 'exclude', 'mute-voice'])).max(6);
 const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
 const unit = z.number().finite().min(0).max(1);
 const timeRangeInput = z.object({ from: seconds, to: seconds }).strict().refine((r) => r.to > r.from, 'to must be after from');
@@ -166,6 +166,8 @@ export const calls = {
   'offload.history': call<IngestHistoryEntry[]>()(noInput),
   'cards.volumes': call<MountedVolume[]>()(noInput),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
+  // HQ: whether the camera start timecode goes out with masters and proxies (time of day can identify).
+  'vault.setTimecodePolicy': call<{ timecodePolicy: 'keep' | 'drop' }>()(z.object({ policy: z.enum(['keep', 'drop']) }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
   // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
   'card.check': call<{ safeToWipe: boolean; wipeBlockers: WipeBlocker[] }>()(z.object({ path: pathInput }).strict()),

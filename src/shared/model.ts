@@ -153,9 +153,12 @@ export interface SafetyCounts {
 // subjects, consent, safety, audit
 
 export type ConsentState = 'pending' | 'given' | 'conditional' | 'withdrawn';
-/** Protection a subject asked for: hide face, alter voice, hide name, hide location, do not show at all. */
-export type Protection = 'face' | 'voice' | 'name' | 'location' | 'exclude';
-export const PROTECTIONS: readonly Protection[] = ['face', 'voice', 'name', 'location', 'exclude'];
+/**
+ * Protection a subject asked for: hide face, disguise voice (secret per-subject parameters), hide name, hide
+ * location, do not show at all, mute their voice (for a voice that alone could identify them).
+ */
+export type Protection = 'face' | 'voice' | 'name' | 'location' | 'exclude' | 'mute-voice';
+export const PROTECTIONS: readonly Protection[] = ['face', 'voice', 'name', 'location', 'exclude', 'mute-voice'];
 
 export interface ConsentRecord {
   state: ConsentState;
@@ -523,6 +526,8 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+  /** A still stored in another format than the camera's (or turned upright), and why; null otherwise. */
+  conversion?: string | null;
 }
 
 // offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them

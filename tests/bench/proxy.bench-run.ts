@@ -39,15 +39,15 @@ export async function run(report: (line: string) => void): Promise<void> {
 
     const vault = await createVault(path.join(root, 'vault'), 'benchmark passphrase, not secret');
     const master = await vault.writeObject('master', createReadStream(source, { highWaterMark: 1024 * 1024 }));
-    // A representative plan: one face track moving across the frame, voice pitch-shifted over part of the clip.
+    // A representative plan: one face track moving across the frame, voice disguised over part of the clip.
     const plan: ProtectionPlan = {
       mode: 'regions',
       regions: [[{ t: 0, x: 0.1, y: 0.2, w: 0.15, h: 0.25 }, { t: seconds, x: 0.7, y: 0.3, w: 0.15, h: 0.25 }]],
-      voice: { method: 'pitch', ranges: [{ from: 2, to: seconds / 2 }] },
+      voice: { method: 'disguise', ranges: [{ from: 2, to: seconds / 2 }], subjectIds: ['bench'] },
       excluded: false,
       fingerprint: 'bench',
     };
-    const graph = buildProxyGraph(plan, { width: 1920, height: 1080, fps, durationSeconds: seconds, hasVideo: true, hasAudio: true }, { clipCode: 'C0001', timecode: '10:00:00:00', fontFile: findProxyFont() }, { rubberband: await hasRubberband(tools) });
+    const graph = buildProxyGraph(plan, { width: 1920, height: 1080, fps, durationSeconds: seconds, hasVideo: true, hasAudio: true }, { clipCode: 'C0001', timecode: '10:00:00:00', fontFile: findProxyFont() }, { rubberband: await hasRubberband(tools), disguise: { pitch: 0.8, formant: 1.12 } });
     const bareArgs = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-y', '-i', fileUrlArg(source), ...proxyOutputArgs(graph, fps, fileUrlArg(path.join(root, 'bare.mp4')), fileUrlArg(path.join(root, 'bare.jpg')))];
 
     const timed = async (fn: () => Promise<void>): Promise<number> => {

@@ -72,4 +72,23 @@ export const exportCommands: Command[] = [
       return result.value.some((s) => s.state === 'failed' || s.state === 'missing' || s.state === 'stale') ? exitCodes.failed : exitCodes.ok;
     },
   },
+  {
+    words: ['timecode'],
+    usage: 'safehouse timecode keep|drop --vault DIR [--passphrase-env NAME] [--json]',
+    summary: 'HQ: keep (default) or drop the camera start timecode in exported masters and proxies; it tells the time of day a scene was shot.',
+    options: { ...vaultOptions, ...jsonOption },
+    positionals: { min: 1, max: 1 },
+    async run(context) {
+      const { io, json, safehouse, positionals } = context;
+      const policy = positionals[0];
+      if (policy !== 'keep' && policy !== 'drop') throw new UsageError('Say "keep" or "drop": safehouse timecode keep|drop --vault DIR');
+      const locked = await unlockForCommand(context);
+      if (locked !== null) return locked;
+      const result = await safehouse.call('vault.setTimecodePolicy', { policy });
+      if (!result.ok) return reportFailure(io, json, result);
+      if (json) printJson(io, { ok: true, ...result.value });
+      else io.stdout(policy === 'keep' ? 'Exported masters and proxies keep the camera start timecode.\n' : 'Exported masters and proxies no longer carry the camera start timecode.\n');
+      return exitCodes.ok;
+    },
+  },
 ];

@@ -107,11 +107,12 @@ describe('protection modes, measured', () => {
 });
 
 describe('voice protection, measured', () => {
-  it('pitch shift moves the dominant frequency of a 440 Hz tone', async () => {
-    const { bytes } = await proxyBytes(plan({ voice: { method: 'pitch', ranges: 'all' } }));
+  it('a disguise moves the dominant frequency of a 440 Hz tone by its secret pitch ratio', async () => {
+    const made = await makeProxy(vault, tools, { masterObjectId: masterId, plan: plan({ voice: { method: 'disguise', ranges: 'all', subjectIds: ['s'] } }), clipCode: 'C0042', timecode: null, durationSeconds: 2, disguise: { pitch: 0.75, formant: 1.12 } });
+    const bytes = (await vault.readObject(made.proxy.id)).data;
     const hz = toneHz(await monoSamples(tools, bytes), 0.3, 1.7);
     expect(hz).toBeGreaterThan(300);
-    expect(hz).toBeLessThan(360); // 440 × 0.75 = 330
+    expect(hz).toBeLessThan(360); // 440 × 0.75 = 330, whatever the formant ratio
     const clean = toneHz(await monoSamples(tools, (await proxyBytes(plan({}))).bytes), 0.3, 1.7);
     expect(Math.abs(clean - 440)).toBeLessThan(10);
   });

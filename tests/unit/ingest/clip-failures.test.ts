@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SafehouseError } from '../../../src/shared/errors';
 import { failureKindOf, isTransient, stillQuarantineReason } from '../../../src/main/core/ingest/clip-failures';
 import { headLooksLikeMedia, nameLooksLikeMedia } from '../../../src/main/core/ingest/unknown-media';
+import { ToolUnavailable } from '../../../src/main/core/media/memory-file';
 import { transientToolFailure } from '../../../src/main/core/media/tool-failure';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -50,9 +51,19 @@ describe('why a still could not be cleaned', () => {
     [jpeg, '.jpg', 'still-damaged'],
     [text, '.png', 'still-extension-mismatch'],
     [png, '.png', 'still-damaged'],
-    [jpeg, '.heic', 'still-type-unsupported'],
+    // HEIC, GIF, TIFF and raws are photos Safehouse cleans now: only a file that is none of them is "unsupported".
+    [jpeg, '.heic', 'still-extension-mismatch'],
+    [text, '.heic', 'still-extension-mismatch'],
+    [Buffer.from('GIF89a'), '.gif', 'still-damaged'],
+    [Buffer.from('II*\0\x08\0\0\0', 'latin1'), '.dng', 'still-damaged'],
+    [text, '.dng', 'still-type-unsupported'],
+    [text, '.xyz', 'still-type-unsupported'],
   ];
   it.each(rows)('%s as %s', (bytes, ext, reason) => expect(stillQuarantineReason(bytes, ext)).toBe(reason));
+  it('a decoder that is not installed is not the photo\'s fault', () => {
+    const missing = new SafehouseError('CANNOT_SANITIZE', undefined, { cause: new ToolUnavailable('heif-convert is not installed') });
+    expect(stillQuarantineReason(Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic')]), '.heic', missing)).toBe('cannot-sanitize');
+  });
 });
 
 describe('a file the layouts did not recognise that is media after all', () => {

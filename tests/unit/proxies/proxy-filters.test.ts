@@ -73,12 +73,16 @@ describe('proxy filter graph', () => {
     expect(only!.box.y).toBe(0);
   });
 
-  it('voice: pitch shift or mute, over ranges or the whole clip', () => {
-    expect(audioGraph({ method: 'pitch', ranges: 'all' }, { rubberband: true })).toContain('rubberband=pitch=0.75');
-    expect(audioGraph({ method: 'pitch', ranges: 'all' }, { rubberband: false })).toContain('asetrate=36000');
+  it('voice: secret disguise or mute, over ranges or the whole clip; a disguise without parameters mutes', () => {
+    const disguise = { pitch: 1.3348, formant: 0.88 };
+    // Formants ×0.88 by resampling, then the pitch alone by 1.3348 / 0.88 with formants preserved.
+    expect(audioGraph({ method: 'disguise', ranges: 'all' }, { rubberband: true, disguise })).toContain('asetrate=42240,aresample=48000,atempo=1.1364,rubberband=pitch=1.5168:formant=preserved');
+    expect(audioGraph({ method: 'disguise', ranges: 'all' }, { rubberband: false, disguise })).toContain('asetrate=64070');
+    expect(audioGraph({ method: 'disguise', ranges: 'all' }, { rubberband: true, disguise: null })).toContain('volume=0,');
+    expect(audioGraph({ method: 'disguise', ranges: 'all' }, { rubberband: true })).not.toMatch(/rubberband|asetrate/);
     expect(audioGraph({ method: 'mute', ranges: 'all' }, { rubberband: true })).toContain('volume=0,');
     expect(audioGraph({ method: 'mute', ranges: [{ from: 1, to: 2 }] }, { rubberband: true })).toContain("volume=0:enable='between(t,0.75,2.25)'");
-    const ranged = audioGraph({ method: 'pitch', ranges: [{ from: 0, to: 1 }] }, { rubberband: true });
+    const ranged = audioGraph({ method: 'disguise', ranges: [{ from: 0, to: 1 }] }, { rubberband: true, disguise });
     expect(ranged).toContain('asplit=2');
     expect(ranged).toContain('amix=inputs=2:normalize=0');
     expect(audioGraph(null, { rubberband: true })).not.toMatch(/volume|rubberband/);

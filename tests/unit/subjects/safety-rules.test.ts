@@ -108,7 +108,7 @@ interface PlanCase {
   appearances: RuleAppearance[];
   mode: 'full' | 'regions' | 'none';
   excluded?: boolean;
-  voice: null | 'mute-all' | 'pitch-all' | { from: number; to: number }[];
+  voice: null | 'mute-all' | 'disguise-all' | { from: number; to: number }[];
   tracks?: number;
 }
 
@@ -133,7 +133,8 @@ const planCases: PlanCase[] = [
     mode: 'none',
     voice: [{ from: 0, to: 8 }],
   },
-  { name: 'voice over the whole clip', clip: clip(), subjects: [subject('a', 'given', ['voice', 'face'])], appearances: [appear('a', true)], mode: 'regions', voice: 'pitch-all', tracks: 1 },
+  { name: 'voice over the whole clip', clip: clip(), subjects: [subject('a', 'given', ['voice', 'face'])], appearances: [appear('a', true)], mode: 'regions', voice: 'disguise-all', tracks: 1 },
+  { name: 'muted voice wins over a disguise', clip: clip(), subjects: [subject('a', 'given', ['voice']), subject('b', 'given', ['mute-voice'])], appearances: [appear('a', true), appear('b', true)], mode: 'none', voice: 'mute-all' },
   {
     name: 'two covered subjects, one track each; consenting one shown',
     clip: clip(),

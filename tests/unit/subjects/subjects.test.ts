@@ -112,7 +112,10 @@ describe('clip safety from subjects', () => {
 
     const voiced = await setProtection(hq, s.id, ['face', 'voice']);
     expect(voiced.protection).toEqual(['face', 'voice']);
-    expect((await getProtectionPlan(hq, clipId)).voice).toEqual({ method: 'pitch', ranges: 'all' });
+    expect((await getProtectionPlan(hq, clipId)).voice).toEqual({ method: 'disguise', ranges: 'all', subjectIds: [s.id] });
+    await setProtection(hq, s.id, ['face', 'voice', 'mute-voice']);
+    expect((await getProtectionPlan(hq, clipId)).voice).toEqual({ method: 'mute', ranges: 'all' });
+    await setProtection(hq, s.id, ['face', 'voice']);
 
     const exportId = await recordExport(hq, 'Editor K', [clipId]);
     const withdrawn = await setConsent(hq, { id: s.id, state: 'withdrawn' });

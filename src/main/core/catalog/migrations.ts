@@ -304,6 +304,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 11,
+    name: 'voice parameters',
+    // Each voice-protected subject's secret disguise parameters (pitch and formant ratios), drawn once and
+    // sealed to the identity class: a proxy's voice cannot be shifted back by anyone who only knows the method.
+    up: `
+      CREATE TABLE voice_params (
+        subject_id TEXT PRIMARY KEY REFERENCES subjects(id),
+        params_sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

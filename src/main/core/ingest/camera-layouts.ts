@@ -24,11 +24,11 @@ export type FileClass =
       belongsTo: MediaKind | 'any';
     };
 
-const videoExt = new Set(['MP4', 'MOV', 'MTS', 'M2TS', 'MXF', 'AVI', 'MKV', 'M4V', '3GP', 'MPG', 'MPEG', 'WEBM', 'INSV']);
-const audioExt = new Set(['WAV', 'BWF', 'MP3', 'M4A', 'AAC', 'FLAC', 'AIF', 'AIFF', 'OGG', 'OPUS']);
+const videoExt = new Set(['MP4', 'MOV', 'MTS', 'M2TS', 'MXF', 'AVI', 'MKV', 'M4V', '3GP', 'MPG', 'MPEG', 'WEBM', 'INSV', 'WMV', 'ASF']);
+const audioExt = new Set(['WAV', 'BWF', 'MP3', 'M4A', 'AAC', 'FLAC', 'AIF', 'AIFF', 'AIFC', 'OGG', 'OPUS', 'WMA']);
 const stillExt = new Set([
   'JPG', 'JPEG', 'HEIC', 'HEIF', 'PNG', 'DNG', 'CR2', 'CR3', 'NEF', 'NRW', 'ARW', 'RW2', 'ORF', 'RAF', 'PEF',
-  'SRW', 'GPR', 'TIF', 'TIFF', 'WEBP', 'INSP',
+  'SRW', 'GPR', 'TIF', 'TIFF', 'WEBP', 'INSP', 'HIF', 'AVIF', 'JXL', 'BMP', 'GIF',
 ]);
 
 export function mediaKindOf(extUpper: string): MediaKind | null {

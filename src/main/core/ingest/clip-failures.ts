@@ -5,6 +5,8 @@
  */
 import type { ClipFailureKind, QuarantineReason } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
+import { isToolUnavailable } from '../media/memory-file';
+import { stillFormat, type StillFormat } from '../media/still-master';
 
 const errnoOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
@@ -24,14 +26,22 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** Why a still could not be cleaned, from what its bytes really are (a ".jpg" that is not a JPEG …). */
-export function stillQuarantineReason(bytes: Buffer, ext: string): QuarantineReason {
+export function stillQuarantineReason(bytes: Buffer, ext: string, error?: unknown): QuarantineReason {
+  // The decoder for this type is not installed (or no memory file system to hand it the photo): nothing is
+  // wrong with the photo, but it cannot be cleaned here.
+  if (isToolUnavailable(error)) return 'cannot-sanitize';
   const e = ext.toLowerCase().replace(/^\./, '');
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  if (e === 'jpg' || e === 'jpeg') return isJpeg ? 'still-damaged' : 'still-extension-mismatch';
-  if (e === 'png') return isPng ? 'still-damaged' : 'still-extension-mismatch';
-  return 'still-type-unsupported';
+  const format = stillFormat(bytes, ext);
+  const named = NAMED_FORMATS[e];
+  if (format) return named && named !== format ? 'still-extension-mismatch' : 'still-damaged';
+  return named ? 'still-extension-mismatch' : 'still-type-unsupported';
 }
+
+// What an extension promises, for telling a renamed file from a damaged one.
+const NAMED_FORMATS: Record<string, StillFormat> = {
+  jpg: 'jpeg', jpeg: 'jpeg', png: 'png', gif: 'gif', webp: 'webp', tif: 'tiff', tiff: 'tiff', bmp: 'bmp',
+  heic: 'heif', heif: 'heif', hif: 'heif', avif: 'heif', jxl: 'jxl',
+};
 
 /**
  * The stored `reason` text of a quarantined clip, for readers that predate the codes. One statement, no tool

@@ -21,5 +21,6 @@ export async function readClipReport(vault: UnlockedVault, clipId: string): Prom
     sidecarsLeftOnCard: summary?.sidecarsLeftOnCard ?? [],
     proof: summary?.proof ?? null,
     timecode: summary?.timecode ?? null,
+    conversion: summary?.conversion ?? null,
   };
 }

@@ -13,6 +13,7 @@ import { createOffloadQueue } from './offload-queue';
 import { listIngestHistory } from './ingest-history';
 import { listMountedVolumes } from './mounted-volumes';
 import { retryClip } from './retry-clip';
+import { writeTimecodePolicy } from './timecode-policy';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
 import { appendAudit } from '../audit/audit-log';
@@ -90,6 +91,12 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
     },
     'clip.retry': async ({ id }) => retryClip(context.requireVault(), await context.mediaTools(), id),
     'export.master': async ({ clipId, outPath }) => exportMaster(context.requireVault(), await context.mediaTools(), clipId, outPath),
+    'vault.setTimecodePolicy': async ({ policy }) => {
+      const vault = context.requireVault();
+      // A field vault cannot open masters; what leaves with them is decided where they can be opened.
+      if (!vault.info.canOpen.master) throw new SafehouseError('KEY_CLASS_UNAVAILABLE', 'Only HQ decides what leaves with the masters; this field vault cannot.');
+      return { timecodePolicy: await writeTimecodePolicy(vault, policy) };
+    },
     'card.exportMhl': async ({ cardId, outPath }) => exportCardMhl(context.requireVault(), cardId, outPath),
     'card.wipe': async ({ path }) => {
       const vault = context.requireVault();

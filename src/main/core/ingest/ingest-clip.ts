@@ -9,8 +9,8 @@ import { needlesFromFindings } from '../media/needles';
 import { probeFile } from '../media/probe';
 import { createCleanlinessProver, type ProofResult } from '../media/proof';
 import { sanitizeAv } from '../media/sanitize';
-import { cleanStill } from '../media/still-clean';
 import { startFieldProxy } from '../proxies/field-proxy';
+import { makeStillMaster, type StillMaster } from '../media/still-master';
 import type { UnlockedVault, WrittenObject } from '../vault/vault';
 import type { CardClip } from './card-scan';
 import { findClipByFingerprint, findVerifiedByContent, forgetClip, insertClip, type NewClip, type SourceHashes } from './clip-records';
@@ -193,13 +193,16 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
   const duplicate = await skipIfDuplicate(context, source.blake2b256);
   if (duplicate) return duplicate;
   context.advance(0, 'sanitize');
-  let cleaned: Buffer;
+  let still: StillMaster;
   try {
-    cleaned = cleanStill(bytes, path.extname(abs));
-  } catch {
-    return quarantineOriginal(context, clip, fingerprint, findings, source, stillQuarantineReason(bytes, path.extname(abs)));
+    still = await makeStillMaster(context.tools, bytes, path.extname(abs));
+  } catch (error) {
+    // A hung or crashed decoder, a full disk: failed, retried by the next run; the photo's own fault: quarantined.
+    if (isTransient(error)) throw error;
+    return quarantineOriginal(context, clip, fingerprint, findings, source, stillQuarantineReason(bytes, path.extname(abs), error));
   }
-  const prover = createCleanlinessProver(context.tools, { needles: needlesFromFindings(findings), kind: 'still', ext: path.extname(abs) });
+  const cleaned = still.bytes;
+  const prover = createCleanlinessProver(context.tools, { needles: needlesFromFindings(findings), kind: 'still', ext: still.ext });
   prover.push(cleaned);
   context.advance(0, 'prove');
   const proof = await prover.finish();
@@ -216,6 +219,7 @@ async function storeStill(context: ClipIngestContext, clip: CardClip, fingerprin
     durationSeconds: null,
     streams: [],
     timecode: null,
+    conversion: still.conversion,
   });
 }
 
@@ -279,6 +283,8 @@ interface Recorded {
   durationSeconds: number | null;
   streams: StreamSummary[];
   timecode: string | null;
+  /** Stills stored in another format or turned upright, and why. */
+  conversion?: string | null;
 }
 
 /** Seals the detailed findings (values included) to the master class and records the clip. */
@@ -291,6 +297,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
     sidecarsLeftOnCard: clip.sidecars.map((sidecar) => ({ file: sidecar.relPath, carriesLocation: sidecar.carriesLocation })),
     proof: result.proof,
     timecode: result.timecode,
+    conversion: result.conversion ?? null,
   };
   const report = await context.vault.writeObject('master', Buffer.from(JSON.stringify(details)), { role: 'clip-findings' });
   const findings = countFindings(result.findings);
@@ -323,6 +330,7 @@ async function record(context: ClipIngestContext, clip: CardClip, fingerprint: s
       sidecarsLeftOnCard: details.sidecarsLeftOnCard,
       proof: result.proof ? { clean: result.proof.clean, problems: result.proof.problems } : null,
       timecode: result.timecode,
+      conversion: result.conversion ?? null,
     },
   });
   return { id, code, status: result.status, reason: result.reason, findings, ...(result.quarantineReason ? { quarantineReason: result.quarantineReason } : {}) };

@@ -10,6 +10,8 @@ export interface ProbeStream {
   width?: number;
   height?: number;
   fps?: number;
+  /** Display-matrix rotation in degrees (phones filming upright write ±90); pixels are stored unrotated. */
+  rotation?: number;
   sampleRate?: number;
   channels?: number;
   /** Cover art / thumbnails muxed as a video stream; the sanitizer drops them. */
@@ -102,6 +104,8 @@ export function parseProbe(json: string): ProbeResult {
       if (w !== undefined) stream.width = w;
       if (h !== undefined) stream.height = h;
       if (fps !== undefined) stream.fps = fps;
+      const rotation = arr(s.side_data_list).map((d) => num(obj(d).rotation)).find((r) => r !== undefined);
+      if (rotation !== undefined && rotation !== 0) stream.rotation = rotation;
     }
     if (type === 'audio') {
       const sr = num(s.sample_rate);

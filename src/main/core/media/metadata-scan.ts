@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { scanFileBytes } from './byte-scan';
 import { findCoordinates } from './coords-text';
 import { FindingList, type FindingSource, type MetadataFinding } from './findings';
 import type { MediaTools } from './media-tools';
 import type { ProbeResult } from './ffprobe-parse';
 import { probeFile } from './probe';
+import { scanRiffText } from './riff-scan';
 import { isLoopbackUrl } from './run-tool';
 import { scanSidecar } from './sidecar-scan';
 import { scanStillBytes } from './still-scan';
@@ -71,6 +72,8 @@ export async function scanMetadata(tools: MediaTools, req: ScanRequest): Promise
       const source = s.type === 'subtitle' ? 'subtitle' : 'data';
       addText(out, text, source, `stream${s.index}.${s.type}`, file);
     }
+    // Recorder chunks ffprobe does not show (iXML, aXML) or shows only in part (bext, LIST-INFO, AIFF text).
+    if (/^\.(wav|bwf|aif|aiff|aifc)$/i.test(extname(path))) await scanRiffText(path, file, out);
   }
   if (req.byteScan !== false) {
     for (const hit of await scanFileBytes(path)) {

@@ -31,11 +31,23 @@ const MARKERS = ['com.apple.quicktime.location', 'exif:GPS', 'GPSLatitude', 'GPS
 // Still-only structural markers: EXIF/XMP/IPTC headers (the EXIF GPS IFD cannot exist without the Exif header).
 const STILL_MARKERS = ['Exif\0\0', 'http://ns.adobe.com/xap/1.0/', 'Photoshop 3.0\0', '<x:xmpmeta'];
 
-const ALLOWED_FORMAT_TAGS = new Set(['major_brand', 'minor_version', 'compatible_brands']);
-const ALLOWED_STREAM_TAGS: Record<string, (v: string) => boolean> = {
+/**
+ * What ffmpeg itself writes into a clean master, named one by one (anything else fails the proof):
+ * - `encoder` "Lavf": Matroska's muxing/writing app under +bitexact (no version number);
+ * - `vendor_id` "FFMP": the MOV muxer's own vendor code in a video sample description (it ignores
+ *   +bitexact there), or zeros;
+ * - ISO brands, three-letter languages and ffmpeg's default handler names.
+ */
+export const FFMPEG_OWN_FORMAT_TAGS: Record<string, (v: string) => boolean> = {
+  major_brand: (v) => /^[a-z0-9 ]{4}$/i.test(v),
+  minor_version: (v) => /^\d+$/.test(v),
+  compatible_brands: (v) => /^([a-z0-9 ]{4})*$/i.test(v),
+  encoder: (v) => v === 'Lavf',
+};
+export const FFMPEG_OWN_STREAM_TAGS: Record<string, (v: string) => boolean> = {
   language: (v) => /^[a-z]{3}$/.test(v),
   handler_name: (v) => v === 'VideoHandler' || v === 'SoundHandler',
-  vendor_id: (v) => v === '[0][0][0][0]',
+  vendor_id: (v) => v === '[0][0][0][0]' || v === 'FFMP',
 };
 
 const IHDR_FIELDS = new Set(['ImageWidth', 'ImageHeight', 'BitDepth', 'ColorType', 'Compression', 'Filter', 'Interlace']);
@@ -54,10 +66,10 @@ function checkProbe(probe: ProbeResult, problems: string[]): void {
     if (s.type !== 'video' && s.type !== 'audio') problems.push(`stream ${s.index} is ${s.type}, only audio and video are allowed`);
     if (s.attachedPic) problems.push(`stream ${s.index} is an attached picture`);
     for (const [k, v] of Object.entries(s.tags)) {
-      if (!ALLOWED_STREAM_TAGS[k]?.(v)) problems.push(`stream ${s.index} carries the tag "${k}"`);
+      if (!FFMPEG_OWN_STREAM_TAGS[k]?.(v)) problems.push(`stream ${s.index} carries the tag "${k}"`);
     }
   }
-  for (const k of Object.keys(probe.tags)) if (!ALLOWED_FORMAT_TAGS.has(k)) problems.push(`the container carries the tag "${k}"`);
+  for (const [k, v] of Object.entries(probe.tags)) if (!FFMPEG_OWN_FORMAT_TAGS[k]?.(v)) problems.push(`the container carries the tag "${k}"`);
   if (probe.chapters.length > 0) problems.push('the output has chapters');
   if (probe.programs.some((p) => Object.keys(p.tags).length > 0)) problems.push('the output has program tags');
 }

@@ -52,16 +52,31 @@ export const REGION_STEP = 0.1;
 export const REGION_MARGIN = 0.03;
 /** Extra seconds of voice protection before and after each range: filters have latency, speech has onsets. */
 export const VOICE_PAD = 0.25;
-/** rubberband pitch factor (0.75 ≈ 5 semitones down, formants shifted with it). */
-export const PITCH_FACTOR = 0.75;
+/** A subject's secret disguise (subjects/voice-params.ts): pitch and formant ratios. */
+export interface VoiceDisguise {
+  pitch: number;
+  formant: number;
+}
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 const num = (n: number) => String(Math.round(n * 1000) / 1000);
 
-/** Proxy frame size: about 960 wide (never upscaled), even dimensions for H.264 4:2:0. */
+/**
+ * Proxy frame size: about 960 on the long side (never upscaled), even dimensions for H.264 4:2:0. A
+ * portrait frame stays portrait (about 540×960), never squeezed into a landscape box.
+ */
 export function proxySize(width: number, height: number): { width: number; height: number } {
+  if (height > width) {
+    const h = even(Math.min(PROXY_WIDTH, height));
+    return { width: even((width * h) / height), height: h };
+  }
   const w = even(Math.min(PROXY_WIDTH, width));
   return { width: w, height: even((height * w) / width) };
+}
+
+/** The frame as shown: ffmpeg applies the display matrix when decoding, so ±90° swaps width and height. */
+export function displayedSize(width: number, height: number, rotation: number | undefined): { width: number; height: number } {
+  return Math.abs(Math.round((rotation ?? 0) / 90)) % 2 === 1 ? { width: height, height: width } : { width, height };
 }
 
 /**
@@ -183,15 +198,27 @@ function rangesExpr(ranges: { from: number; to: number }[]): string {
   return ranges.map((r) => `between(t,${num(Math.max(0, r.from - VOICE_PAD))},${num(r.to + VOICE_PAD)})`).join('+');
 }
 
-/** Audio chain from [0:a:0] to [a]: voice protection over ranges or the whole clip, then resampled. */
-export function audioGraph(voice: ProtectionPlan['voice'], options: { rubberband: boolean; sampleRate?: number }): string {
+const ratio = (n: number) => String(Math.round(n * 10_000) / 10_000);
+
+/**
+ * The disguise chain. Playing the sound F times faster (asetrate) moves pitch *and* formants by F; atempo
+ * restores the length; rubberband then moves the pitch alone (formants preserved) by P/F. Net: formants ×F,
+ * pitch ×P, two independent secret ratios. Without rubberband only the joint shift by P is possible.
+ */
+export function disguiseChain(d: VoiceDisguise, rubberband: boolean): string {
+  const joint = (f: number) => `aresample=48000,asetrate=${Math.round(48000 * f)},aresample=48000,atempo=${ratio(1 / f)}`;
+  return rubberband ? `${joint(d.formant)},rubberband=pitch=${ratio(d.pitch / d.formant)}:formant=preserved` : joint(d.pitch);
+}
+
+/**
+ * Audio chain from [0:a:0] to [a]: voice protection over ranges or the whole clip, then resampled. A
+ * disguise without its parameters (this vault cannot open them) mutes instead: fail closed.
+ */
+export function audioGraph(voice: ProtectionPlan['voice'], options: { rubberband: boolean; disguise?: VoiceDisguise | null }): string {
   const out = 'aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo';
-  const shift = options.rubberband
-    ? `rubberband=pitch=${PITCH_FACTOR}`
-    : // Without rubberband: resample-based shift. Playing at 0.8× lowers pitch and formants; atempo restores the length.
-      `aresample=48000,asetrate=${48000 * PITCH_FACTOR},aresample=48000,atempo=${num(1 / PITCH_FACTOR)}`;
   if (!voice || (voice.ranges !== 'all' && voice.ranges.length === 0)) return `[0:a:0]${out}[a]`;
-  if (voice.method === 'mute') {
+  const shift = voice.method === 'disguise' && options.disguise ? disguiseChain(options.disguise, options.rubberband) : null;
+  if (!shift) {
     return voice.ranges === 'all' ? `[0:a:0]volume=0,${out}[a]` : `[0:a:0]volume=0:enable='${rangesExpr(voice.ranges)}',${out}[a]`;
   }
   if (voice.ranges === 'all') return `[0:a:0]${shift},${out}[a]`;
@@ -231,7 +258,7 @@ export function fieldMosaicGraph(source: Pick<ProxySource, 'width' | 'height' | 
  * The whole -filter_complex: [0:v:0] → mask → scale → burn-in → [v], split off to [thumb] (8 frames tiled
  * into one strip, taken from the anonymised frames, never the master), and [0:a:0] → voice → [a].
  */
-export function buildProxyGraph(plan: ProtectionPlan, source: ProxySource, burn: BurnIn, options: { rubberband: boolean }): ProxyGraph {
+export function buildProxyGraph(plan: ProtectionPlan, source: ProxySource, burn: BurnIn, options: { rubberband: boolean; disguise?: VoiceDisguise | null }): ProxyGraph {
   const size = proxySize(source.width || PROXY_WIDTH, source.height || (PROXY_WIDTH * 9) / 16);
   const parts: string[] = [];
   if (source.hasVideo) {

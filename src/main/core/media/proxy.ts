@@ -7,7 +7,7 @@ import type { UnlockedVault } from '../vault/vault';
 import { createProgressParser, type ProgressSample } from './ffmpeg-progress';
 import type { MediaTools } from './media-tools';
 import { probeStream } from './probe';
-import { buildProxyGraph, type ProxyGraph, type ProxySource } from './proxy-filters';
+import { buildProxyGraph, displayedSize, type ProxyGraph, type ProxySource, type VoiceDisguise } from './proxy-filters';
 import { lastLine, runTool } from './run-tool';
 import { seiFilterFor } from './sanitize';
 import { defaultToolLimits, guardStall, spawnTool } from './tool-process';
@@ -34,6 +34,8 @@ export interface MakeProxyOptions {
   plan: ProtectionPlan;
   clipCode: string;
   timecode: string | null;
+  /** The voiced subject's secret disguise; null or absent with a 'disguise' plan means mute. */
+  disguise?: VoiceDisguise | null;
   /** From the catalog; the frame rate and stream layout are read from the master itself. */
   durationSeconds: number | null;
   onProgress?: (sample: ProgressSample & { fraction: number | null }) => void;
@@ -150,15 +152,16 @@ export async function makeProxy(vault: UnlockedVault, tools: MediaTools, options
   const video = probe.streams.find((s) => s.type === 'video' && !s.attachedPic);
   const audio = probe.streams.find((s) => s.type === 'audio');
   const duration = options.durationSeconds ?? probe.duration ?? 0;
+  const shown = displayedSize(video?.width ?? 0, video?.height ?? 0, video?.rotation);
   const source: ProxySource = {
-    width: video?.width ?? 0,
-    height: video?.height ?? 0,
+    width: shown.width,
+    height: shown.height,
     fps: video?.fps ?? 25,
     durationSeconds: duration,
     hasVideo: video !== undefined,
     hasAudio: audio !== undefined,
   };
-  const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband });
+  const graph = buildProxyGraph(options.plan, source, { clipCode: options.clipCode, timecode: options.timecode, fontFile }, { rubberband, disguise: options.disguise ?? null });
   return encodeProxy(vault, tools, concat(head, rest), {
     graph,
     fps: source.fps,

@@ -7,6 +7,7 @@ import type { MediaTools } from './media-tools';
 import { lastLine, mediaInputArg } from './run-tool';
 import { transientToolFailure } from './tool-failure';
 import { defaultToolLimits, runTimeoutMs, spawnTool, type ToolLimits } from './tool-process';
+import { masterContainerFor, muxerArgs, type MasterContainer } from './containers';
 
 export interface SanitizeOptions {
   hasVideo: boolean;
@@ -28,11 +29,8 @@ export interface SanitizeRun {
   kill(): void;
   /** Emits 'progress' with ProgressSample. */
   progress: EventEmitter;
-  container: 'mp4' | 'mov';
+  container: MasterContainer;
 }
-
-// Codecs the MP4 muxer takes as-is; anything else (PCM, ProRes, DV …) goes into MOV, which takes them all.
-const MP4_CODECS = new Set(['h264', 'hevc', 'av1', 'vp9', 'mpeg4', 'aac', 'mp3', 'ac3', 'eac3', 'opus', 'alac', 'flac']);
 
 /**
  * SEI NAL units carry free-form user data (drones and some cameras write GPS there) and survive
@@ -44,9 +42,8 @@ export function seiFilterFor(videoCodec: string | undefined): string | undefined
   return undefined;
 }
 
-export function containerFor(opts: Pick<SanitizeOptions, 'hasVideo' | 'videoCodec' | 'audioCodecs'>): 'mp4' | 'mov' {
-  const codecs = [...(opts.hasVideo ? [opts.videoCodec] : []), ...(opts.audioCodecs ?? [undefined])];
-  return codecs.every((c) => c !== undefined && MP4_CODECS.has(c)) ? 'mp4' : 'mov';
+export function containerFor(opts: Pick<SanitizeOptions, 'hasVideo' | 'videoCodec' | 'audioCodecs'>): MasterContainer {
+  return masterContainerFor([...(opts.hasVideo ? [opts.videoCodec] : []), ...(opts.audioCodecs ?? [undefined])]);
 }
 
 /** The ffmpeg argument vector (exported so tests and reports can show exactly what was run). */
@@ -64,26 +61,25 @@ export function sanitizeArgs(inputPath: string, opts: SanitizeOptions): string[]
   if (opts.hasAudio) opts.audioCodecs?.forEach((c, i) => c === 'aac' && args.push(`-bsf:a:${i}`, 'aac_adtstoasc'));
   args.push(
     '-map_metadata', '-1', '-map_metadata:s:v', '-1', '-map_metadata:s:a', '-1', '-map_chapters', '-1',
-    // bitexact: no "encoder=Lavf…" tag, zeroed vendor id and creation times.
+    // bitexact: no versioned "encoder=Lavf…" tag, zeroed creation times (and zeroed vendor ids in MP4).
     '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
-    '-metadata:s:v', 'handler_name=VideoHandler', '-metadata:s:a', 'handler_name=SoundHandler',
-    '-write_tmcd', '0',
-    '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
-    // A fragment also ends after 1 s, not only at a keyframe: long-GOP cameras (10 s and more) would give
-    // 10-s fragments, and a reader that cannot seek (the proxy ffmpeg and playback, both fed through pipes)
-    // then demuxes ten seconds of video before the matching audio, which stalled proxy encoding by ~15 %.
-    '-frag_duration', '1000000',
-    '-f', containerFor(opts), 'pipe:1',
   );
-  return args;
+  const container = containerFor(opts);
+  // Matroska (WMV/ASF and other codecs no ISO container takes) has no handler names and no timecode track.
+  if (container === 'mkv') return [...args, ...muxerArgs(container, codecsOf(opts)), 'pipe:1'];
+  args.push('-metadata:s:v', 'handler_name=VideoHandler', '-metadata:s:a', 'handler_name=SoundHandler', '-write_tmcd', '0');
+  return [...args, ...muxerArgs(container, codecsOf(opts)), 'pipe:1'];
 }
 
+const codecsOf = (opts: Pick<SanitizeOptions, 'hasVideo' | 'hasAudio' | 'videoCodec' | 'audioCodecs'>): string[] =>
+  [...(opts.hasVideo && opts.videoCodec ? [opts.videoCodec] : []), ...(opts.hasAudio ? (opts.audioCodecs ?? []) : [])];
+
 /**
- * Re-muxes a source into clean fragmented MP4 (MOV when a codec needs it) on stdout: only audio and video,
- * no container, stream or chapter metadata, no SEI, no timecode track, no re-encode. Audio-only input (WAV
- * from recorders) becomes PCM in fragmented MOV: lossless and re-encode-free like the video path, and MOV
- * has no home for bext/iXML/LIST-INFO; a WAV written to a pipe cannot carry valid sizes, and FLAC would
- * re-encode and add a vendor string. Nothing is written to disk.
+ * Re-muxes a source into clean fragmented MP4 (MOV when a codec needs it, Matroska for codecs neither takes,
+ * such as WMV) on stdout: only audio and video, no container, stream or chapter metadata, no SEI, no
+ * timecode track, no re-encode. Audio-only input (WAV/AIFF from recorders) becomes PCM in fragmented MOV:
+ * lossless and re-encode-free like the video path, and MOV has no home for bext/iXML/LIST-INFO/ID3; a WAV
+ * written to a pipe cannot carry valid sizes. FLAC stays FLAC, in MP4. Nothing is written to disk.
  */
 export function sanitizeAv(tools: MediaTools, inputPath: string, opts: SanitizeOptions): SanitizeRun {
   if (!opts.hasVideo && !opts.hasAudio) throw new SafehouseError('CANNOT_SANITIZE');

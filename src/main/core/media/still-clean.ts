@@ -23,6 +23,83 @@ function cleanPng(src: Buffer): Buffer {
   throw cannot('PNG has no IEND chunk');
 }
 
+/** Copies GIF data sub-blocks (length byte + data, ended by a zero length) starting at pos; returns the end. */
+function subBlocksEnd(src: Buffer, pos: number): number {
+  let p = pos;
+  while (p < src.length) {
+    const len = src[p] as number;
+    p += 1 + len;
+    if (len === 0) return p;
+  }
+  throw cannot('GIF block runs past the end of the file');
+}
+
+const colourTableBytes = (packed: number) => (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
+// Application extensions that only say how to loop an animation. Others (XMP "XMP DataXMP", ICC profiles,
+// editors' private data) are dropped.
+const GIF_KEEP_APPS = new Set(['NETSCAPE2.0', 'ANIMEXTS1.0']);
+
+/**
+ * GIF: keeps the header, colour tables, image data and graphic-control (timing/transparency) extensions;
+ * drops comment, plain-text and application extensions except the loop count, and anything after the trailer.
+ */
+function cleanGif(src: Buffer): Buffer {
+  if (src.length < 13) throw cannot('GIF header is truncated');
+  let pos = 13 + colourTableBytes(src[10] as number);
+  const parts: Buffer[] = [src.subarray(0, pos)];
+  while (pos < src.length) {
+    const intro = src[pos] as number;
+    if (intro === 0x3b) {
+      parts.push(src.subarray(pos, pos + 1));
+      return Buffer.concat(parts);
+    }
+    if (intro === 0x2c) {
+      if (pos + 10 > src.length) throw cannot('GIF image descriptor is truncated');
+      const dataStart = pos + 10 + colourTableBytes(src[pos + 9] as number) + 1; // + LZW minimum code size
+      const end = subBlocksEnd(src, dataStart);
+      parts.push(src.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    if (intro !== 0x21 || pos + 2 > src.length) throw cannot('GIF block expected');
+    const label = src[pos + 1] as number;
+    const end = subBlocksEnd(src, pos + 2);
+    const app = label === 0xff && src[pos + 2] === 11 ? src.toString('latin1', pos + 3, pos + 14) : '';
+    if (label === 0xf9 || GIF_KEEP_APPS.has(app)) parts.push(src.subarray(pos, end));
+    pos = end;
+  }
+  throw cannot('GIF has no trailer');
+}
+
+// WebP chunks that hold pictures and animation only; EXIF, "XMP " and ICCP (free-text profile) are dropped.
+const WEBP_KEEP = new Set(['VP8 ', 'VP8L', 'VP8X', 'ALPH', 'ANIM', 'ANMF']);
+// VP8X flag bits announcing ICC (0x20), EXIF (0x08) and XMP (0x04) chunks, cleared with the chunks.
+const VP8X_METADATA_FLAGS = 0x20 | 0x08 | 0x04;
+
+/** WebP: rewrites the RIFF container with only the picture chunks, metadata flags cleared. */
+function cleanWebp(src: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let pos = 12;
+  const riffEnd = Math.min(src.length, 8 + src.readUInt32LE(4));
+  while (pos + 8 <= riffEnd) {
+    const id = src.toString('latin1', pos, pos + 4);
+    const len = src.readUInt32LE(pos + 4);
+    const end = pos + 8 + len + (len % 2);
+    if (pos + 8 + len > riffEnd) throw cannot('WebP chunk runs past the end of the file');
+    if (WEBP_KEEP.has(id)) {
+      const chunk = Buffer.from(src.subarray(pos, Math.min(end, riffEnd)));
+      if (id === 'VP8X') chunk[8] = (chunk[8] as number) & ~VP8X_METADATA_FLAGS;
+      parts.push(chunk.length % 2 ? Buffer.concat([chunk, Buffer.alloc(1)]) : chunk);
+    }
+    pos = end;
+  }
+  if (parts.length === 0) throw cannot('WebP has no image chunk');
+  const header = Buffer.from('RIFF\0\0\0\0WEBP', 'latin1');
+  const out = Buffer.concat([header, ...parts]);
+  out.writeUInt32LE(out.length - 8, 4);
+  return out;
+}
+
 // Markers with no length field.
 const isStandalone = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
 
@@ -74,13 +151,16 @@ function cleanJpeg(src: Buffer): Buffer {
 }
 
 /**
- * Removes every metadata segment from a still, in memory (the plaintext never touches disk). JPEG and PNG
- * only: HEIC, TIFF, DNG and camera RAW keep metadata in structures we cannot rewrite provably, so they throw
- * CANNOT_SANITIZE and the pipeline stores them encrypted but quarantined.
+ * Removes every metadata segment from a still, in memory (the plaintext never touches disk). JPEG, PNG,
+ * GIF and WebP are cleaned in place; other formats (HEIC, TIFF, raws …) keep metadata in structures we do
+ * not rewrite, so still-master.ts converts them to PNG first. Anything else throws CANNOT_SANITIZE and the
+ * pipeline stores it encrypted but quarantined.
  */
 export function cleanStill(bytes: Buffer, ext: string): Buffer {
   const e = ext.toLowerCase().replace(/^\./, '');
   if ((e === 'jpg' || e === 'jpeg') && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return cleanJpeg(bytes);
   if (e === 'png' && bytes.subarray(0, 8).equals(PNG_SIG)) return cleanPng(bytes);
+  if (e === 'gif' && /^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6))) return cleanGif(bytes);
+  if (e === 'webp' && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return cleanWebp(bytes);
   throw new SafehouseError('CANNOT_SANITIZE', undefined, { cause: new Error(`unsupported still type .${e}`) });
 }

@@ -36,9 +36,44 @@ function flatten(prefix: string, value: unknown, out: Array<[string, string]>): 
   out.push([prefix, String(value)]);
 }
 
-/** EXIF / XMP / IPTC / PNG-text fields of a still via exifr, classified. */
+/**
+ * What exifr reads of a still. WebP keeps EXIF in a RIFF chunk exifr does not look for, so that chunk's
+ * TIFF structure is handed over directly; GIF comments are text exifr does not read at all.
+ */
+function exifSource(bytes: Buffer): Buffer {
+  if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WEBP') return bytes;
+  const at = bytes.indexOf('EXIF', 12, 'latin1');
+  if (at < 0 || at + 8 > bytes.length) return bytes;
+  const chunk = bytes.subarray(at + 8, at + 8 + bytes.readUInt32LE(at + 4));
+  return chunk.toString('latin1', 0, 6) === 'Exif\0\0' ? chunk.subarray(6) : chunk;
+}
+
+/** Text of GIF comment extensions (0x21 0xFE, then length-prefixed sub-blocks). */
+export function gifComments(bytes: Buffer): string[] {
+  if (!/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6))) return [];
+  const out: string[] = [];
+  for (let at = bytes.indexOf(Buffer.from([0x21, 0xfe]), 13); at >= 0; at = bytes.indexOf(Buffer.from([0x21, 0xfe]), at + 2)) {
+    let p = at + 2;
+    let text = '';
+    while (p < bytes.length && bytes[p] !== 0) {
+      text += bytes.toString('latin1', p + 1, p + 1 + (bytes[p] as number));
+      p += 1 + (bytes[p] as number);
+    }
+    if (text.trim()) out.push(text);
+  }
+  return out;
+}
+
+/** EXIF / XMP / IPTC / PNG-text fields of a still via exifr (plus GIF comments), classified. */
 export async function scanStillBytes(bytes: Buffer, file: string, out: FindingList): Promise<void> {
-  const parsed = (await exifr.parse(bytes, EXIFR_ALL).catch(() => undefined)) as Record<string, unknown> | undefined;
+  for (const text of gifComments(bytes)) {
+    const coord = findCoordinates(text)[0];
+    out.add({
+      category: classifyTag('comment', text) ?? 'identity', source: 'exif', field: 'gif.comment', value: text, file,
+      ...(coord?.lat !== undefined ? { lat: coord.lat } : {}), ...(coord?.lon !== undefined ? { lon: coord.lon } : {}),
+    });
+  }
+  const parsed = (await exifr.parse(exifSource(bytes), EXIFR_ALL).catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!parsed) return;
   for (const [segment, fields] of Object.entries(parsed)) {
     const flat: Array<[string, string]> = [];

@@ -7,6 +7,7 @@ import type { ExportedClip, ExportProgress, ExportRecord, ExportResult } from '.
 import { SafehouseError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { listClips } from '../ingest/clip-queries';
+import { readTimecodePolicy } from '../ingest/timecode-policy';
 import type { MediaTools } from '../media/media-tools';
 import { fileUrlArg, lastLine } from '../media/run-tool';
 import { evaluateClips } from '../subjects/safety-report';
@@ -118,6 +119,7 @@ export async function exportProxies(vault: UnlockedVault, tools: MediaTools, opt
   if (eligible.length > 0) await ensureProxies(vault, tools, eligible);
 
   const exportId = randomBytes(12).toString('hex');
+  const keepTimecode = (await readTimecodePolicy(vault)) === 'keep';
   const exported: (ExportedClip & { objectId: string })[] = [];
   let done = 0;
   for (const id of eligible) {
@@ -132,7 +134,7 @@ export async function exportProxies(vault: UnlockedVault, tools: MediaTools, opt
       const file = `${clip.code}.mp4`;
       await writeFastStart(vault, tools, row.object_id, path.join(outDir, file));
       const source = await getSourceClip(catalog, id);
-      exported.push({ clipId: id, code: clip.code, file, durationSeconds: clip.durationSeconds, timecode: source ? sourceTimecode(vault, source) : null, mode: row.mode, objectId: row.object_id });
+      exported.push({ clipId: id, code: clip.code, file, durationSeconds: clip.durationSeconds, timecode: source && keepTimecode ? sourceTimecode(vault, source) : null, mode: row.mode, objectId: row.object_id });
     }
     done += 1;
     options.onProgress?.({ exportId, code: clip.code, done, total: eligible.length });

@@ -1,8 +1,10 @@
 import type { ProxyProgress, ProxyStatus } from '../../../shared/model';
 import { SafehouseError, toErrorShape } from '../../../shared/errors';
+import { readTimecodePolicy } from '../ingest/timecode-policy';
 import type { MediaTools } from '../media/media-tools';
 import { makeProxy } from '../media/proxy';
 import { getProtectionPlan } from '../subjects/protection-plan';
+import { voiceParamsFor } from '../subjects/voice-params';
 import type { UnlockedVault } from '../vault/vault';
 import { FIELD_MOSAIC_FINGERPRINT } from './field-proxy';
 import { proxyQueue } from './proxy-queue';
@@ -44,7 +46,9 @@ async function buildOne(vault: UnlockedVault, tools: MediaTools, clipId: string,
       masterObjectId: clip.master_object_id,
       plan,
       clipCode: clip.code,
-      timecode: sourceTimecode(vault, clip),
+      timecode: (await readTimecodePolicy(vault)) === 'keep' ? sourceTimecode(vault, clip) : null,
+      // With several disguised voices in one clip, the first subject's parameters disguise them all.
+      disguise: plan.voice?.method === 'disguise' && plan.voice.subjectIds?.[0] ? await voiceParamsFor(vault, plan.voice.subjectIds[0]) : null,
       durationSeconds: clip.duration,
       onProgress: (sample) => {
         live.set(key, { state: 'building', fraction: sample.fraction });

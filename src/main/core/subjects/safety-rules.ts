@@ -162,7 +162,7 @@ export interface PlanBody {
    * already added the lead before first sight and the hold after loss.
    */
   faces?: RegionKeyframe[][];
-  voice: null | { method: 'pitch' | 'mute'; ranges: TimeRange[] | 'all' };
+  voice: null | { method: 'disguise' | 'mute'; ranges: TimeRange[] | 'all'; subjectIds?: string[] };
   excluded: boolean;
 }
 
@@ -190,15 +190,19 @@ export function planProtection(clip: RuleClip, appearances: readonly RuleAppeara
     present.some((s) => s.consent === null || s.consent === 'pending');
   if (unknown) return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: false };
 
-  const voiced = present.filter((s) => s.protection.includes('voice'));
+  // A disguise has secret parameters per subject; anyone who asked for silence mutes the whole set.
+  const voiced = present.filter((s) => s.protection.includes('voice') || s.protection.includes('mute-voice'));
   const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
   // Until a person confirmed the tracks found, who is speaking is unknown: the sound stays muted.
+  const ranges: TimeRange[] | 'all' = voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges]));
   const voice: PlanBody['voice'] =
     faces !== null && !faces.confirmed && hasTracks(clip)
       ? MUTE_ALL
       : voiced.length === 0
         ? null
-        : { method: 'pitch', ranges: voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges])) };
+        : voiced.some((s) => s.protection.includes('mute-voice'))
+          ? { method: 'mute', ranges }
+          : { method: 'disguise', ranges, subjectIds: voiced.map((s) => s.id) };
 
   const covered = present.filter((s) => s.protection.includes('face') || s.consent !== 'given');
   const unknownFaces = (faces?.unassigned ?? []).filter((track) => track.length > 0).map((track) => [...track].sort((a, b) => a.t - b.t));

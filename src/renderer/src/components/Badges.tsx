@@ -14,6 +14,7 @@ export const protectionText: Record<Protection, string> = {
   name: 'Hide name',
   location: 'Hide location',
   exclude: 'Do not show at all',
+  'mute-voice': 'Mute voice',
 };
 
 const safetyText: Record<SafetyStatus, string> = { cleared: 'Cleared', 'needs-review': 'Needs review', blocked: 'Blocked' };

@@ -7,10 +7,11 @@ import { ErrorNotice } from './EmptyState';
 const explanations: Record<Protection, string> = {
   face: 'Covered by a solid or coarse mask over a region track; the whole frame is hidden until a track is drawn.',
   voice:
-    'The voice is pitch-shifted (or muted while unreviewed). A pitch shift is weaker than re-voicing: a determined listener may still recognise them. Re-voice in the final mix.',
+    'The voice is disguised with pitch and formant shifts drawn at random for this person and kept secret (muted while unreviewed). Someone with recordings of them and speaker-recognition software may still match it: where the voice alone could identify them, mute it.',
   name: 'Their real name never appears in proxies, manifests or exports.',
   location: 'Location data is stripped; also check that places in the picture do not identify them.',
   exclude: 'They must not be shown at all: every clip they appear in is blocked.',
+  'mute-voice': 'Their voice is silenced wherever they appear: recommended where the voice alone could identify them.',
 };
 
 /** What must be hidden about a subject; each change rebuilds the proxies of their clips. */
