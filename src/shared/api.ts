@@ -24,6 +24,7 @@ import type {
   VerifyProgress,
   WipeBlocker,
   ExportProgress,
+  PanicResult,
   ExportRecord,
   ExportResult,
   ProxyProgress,
@@ -118,6 +119,11 @@ export const calls = {
   'recipients.add': call<VaultSummary & { fingerprintWords: string }>()(
     z.object({ keyClass: z.enum(['master', 'proxy', 'identity']), card: z.string().min(1).max(16_384), label: z.string().trim().min(1).max(200) }).strict(),
   ),
+  // HQ signs the master/identity keys field vaults may seal to; a field vault applies such a set.
+  'recipients.signSet': call<{ set: string; fingerprintWords: string }>()(noInput),
+  'recipients.applySet': call<VaultSummary>()(z.object({ set: z.string().min(1).max(32_768) }).strict()),
+  // Destroys this laptop's wrapped keys: the open vault, else the one at `dir`. Works locked (public).
+  'vault.panic': call<PanicResult>()(z.object({ dir: pathInput.optional() }).strict(), { public: true }),
   'vault.unlock': call<VaultSummary>()(z.object({ dir: pathInput, passphrase: passphraseInput }).strict(), {
     public: true,
   }),

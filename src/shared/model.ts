@@ -20,6 +20,17 @@ export interface VaultSummary {
   /** What this vault can open on this machine: a field vault opens only `proxy`. */
   canOpen: Record<KeyClass, boolean>;
   autoLockMinutes: number | null;
+  /** Field vaults: fingerprint of the pinned HQ card ("3F2A 91BC …"), shown so a crew can notice a swapped pin. */
+  hqFingerprint?: string;
+}
+
+/** What `vault.panic` did: the local keys are gone; `signed` says whether HQ can verify the panic record. */
+export interface PanicResult {
+  dir: string;
+  vaultId: string;
+  at: string;
+  signed: boolean;
+  alreadyPanicked: boolean;
 }
 
 export type VaultStatus =
@@ -528,6 +539,8 @@ export interface ClipReport {
   timecode: string | null;
   /** A still stored in another format than the camera's (or turned upright), and why; null otherwise. */
   conversion?: string | null;
+  /** True when the findings are sealed to HQ (a field vault) and the zeros above mean "not shown", not "none". */
+  sealedToHq?: boolean;
 }
 
 // --- Field → HQ sync (issue 13) ---

@@ -166,6 +166,9 @@ export async function run(report: (line: string) => void): Promise<void> {
     const finalClips = await listClips();
     const statuses = new Map<string, number>();
     for (const clip of finalClips) statuses.set(clip.status, (statuses.get(clip.status) ?? 0) + 1);
+    const listedCards = await runCli(['cards', ...auth, '--json'], null);
+    const cardStates = listedCards.code === 0 ? (JSON.parse(listedCards.stdout) as { safeToWipe: boolean }[]) : [];
+    const safeCards = cardStates.filter((card) => card.safeToWipe).length;
     const deep = await runCli(['verify', ...auth, '--deep', '--json'], null);
     const audit = await runCli(['audit', 'verify', ...auth, '--json'], null);
     const verification = JSON.parse(deep.stdout) as { verification?: { objects: { recorded: number; contentChecked: number }; unrecorded: string[]; damaged: unknown[] } };
@@ -174,14 +177,15 @@ export async function run(report: (line: string) => void): Promise<void> {
     report(`runs: ${stats.runs}, SIGKILLed: ${stats.kills}`);
     for (const [action, entry] of stats.byAction) report(`  ${action.padEnd(15)} ${String(entry.runs).padStart(4)} runs, ${String(entry.kills).padStart(3)} killed`);
     report(`clips: ${finalClips.length} (${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')})`);
+    report(`cards safe to wipe after the final offloads: ${safeCards} of ${cardStates.length}`);
     report(`failures (unkilled runs with an unexpected exit): ${stats.failures.length}`);
     for (const failure of stats.failures.slice(0, 10)) report(`  ${failure}`);
     const v = verification.verification;
     report(`verify --deep: exit ${deep.code}; ${v ? `${v.objects.recorded} objects, ${v.objects.contentChecked} decrypted and compared, ${v.damaged.length} damaged, ${v.unrecorded.length} unrecorded (left by kills)` : deep.stdout.slice(0, 300)}`);
     report(`audit verify: exit ${audit.code}; ${audit.stdout.slice(0, 200).replace(/\s+/g, ' ')}`);
     const pending = statuses.get('pending') ?? 0;
-    if (deep.code !== 0 || audit.code !== 0 || pending > 0 || stats.failures.length > 0) {
-      throw new Error(`soak failed: verify --deep exit ${deep.code}, audit verify exit ${audit.code}, ${pending} clips left pending, ${stats.failures.length} failures`);
+    if (deep.code !== 0 || audit.code !== 0 || pending > 0 || stats.failures.length > 0 || safeCards !== cards.length) {
+      throw new Error(`soak failed: verify --deep exit ${deep.code}, audit verify exit ${audit.code}, ${pending} clips left pending, ${stats.failures.length} failures, ${safeCards}/${cards.length} cards safe to wipe`);
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });

@@ -86,15 +86,15 @@ describe('offload screen', () => {
     await page.getByLabel('Status').selectOption('');
     await page.setViewportSize({ width: 1024, height: 640 });
     const rows = page.locator('.virtual-list .clip-row:not(.loading)');
-    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
     // Column headers: clip code ascending by default; a second press sorts descending.
     const codeHeader = page.getByRole('group', { name: 'Sort by' }).getByRole('button', { name: /^Clip/ });
     expect(await codeHeader.getAttribute('aria-pressed')).toBe('true');
     const firstAscending = await rows.first().locator('.code').textContent();
     await codeHeader.click();
-    await expect.poll(() => rows.first().locator('.code').textContent()).not.toBe(firstAscending);
+    await expect.poll(() => rows.first().locator('.code').textContent(), { timeout: 15_000 }).not.toBe(firstAscending);
     await codeHeader.click();
-    await expect.poll(() => rows.first().locator('.code').textContent()).toBe(firstAscending);
+    await expect.poll(() => rows.first().locator('.code').textContent(), { timeout: 15_000 }).toBe(firstAscending);
     // The original name is shown (only to an unlocked vault), thumbnails at a readable size.
     expect(await page.locator('.virtual-list').textContent()).toMatch(/IMG_000\d\.(PNG|JPG|MOV)/);
     const thumb = (await rows.first().locator('.thumb').boundingBox())!;
@@ -102,16 +102,16 @@ describe('offload screen', () => {
 
     // Search by clip code.
     await page.getByLabel('Search').fill(firstAscending!);
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     await page.getByLabel('Search').fill('');
-    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
 
     // Keyboard: focus the first clip, ArrowDown twice, Enter opens the third, Escape closes it.
     await rows.first().focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const third = await rows.nth(2).locator('.code').textContent();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.querySelector('.code')?.textContent)).toBe(third);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.querySelector('.code')?.textContent), { timeout: 15_000 }).toBe(third);
     await page.keyboard.press('Enter');
     const detail = page.getByRole('complementary', { name: `Clip ${third}` });
     await detail.waitFor();
@@ -119,10 +119,10 @@ describe('offload screen', () => {
     const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
     expect(serious).toEqual([]);
     await page.keyboard.press('Escape');
-    await expect.poll(() => detail.count()).toBe(0);
+    await expect.poll(() => detail.count(), { timeout: 15_000 }).toBe(0);
 
     await page.getByLabel('Grid').check();
-    await expect.poll(() => page.locator('.virtual-list .clip-tile').count()).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => page.locator('.virtual-list .clip-tile').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
     await app.screenshot('library-grid-1024');
     expect((await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
   });

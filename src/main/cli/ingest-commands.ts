@@ -3,7 +3,7 @@ import { displayName, quotedName } from '../../shared/display-text';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
-import { runUnlockedCall, unlockForCommand } from './vault-commands';
+import { hqLine, runUnlockedCall, unlockForCommand } from './vault-commands';
 import { failureText, quarantineText, verdictLines } from './wipe-words';
 
 const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
@@ -50,6 +50,9 @@ export const ingestCommands: Command[] = [
       const { io, json, safehouse, positionals, values } = context;
       const locked = await unlockForCommand(context);
       if (locked !== null) return locked;
+      const status = await safehouse.call('vault.status', {});
+      const hqFingerprint = status.ok && status.value.state === 'unlocked' ? status.value.vault.hqFingerprint : undefined;
+      if (hqFingerprint && !json) io.stdout(hqLine(hqFingerprint));
       let lastFile: string | null = null;
       const stop = safehouse.on('offload.progress', (progress) => {
         if (json) io.stdout(`${JSON.stringify({ event: 'progress', ...progress })}\n`);
@@ -72,7 +75,7 @@ export const ingestCommands: Command[] = [
       if (!result.ok) return reportFailure(io, json, result);
       if (json) {
         for (const entry of result.value.results) io.stdout(`${JSON.stringify({ event: 'file', ...entry })}\n`);
-        io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined })}\n`);
+        io.stdout(`${JSON.stringify({ event: 'summary', ...result.value, results: undefined, ...(hqFingerprint ? { hqFingerprint } : {}) })}\n`);
       } else io.stdout(summaryText(result.value));
       // Not 0 unless the card is safe to wipe: `safehouse ingest CARD && format CARD` must never lose a file.
       const { failed, quarantined } = result.value.counts;
@@ -195,7 +198,7 @@ export const ingestCommands: Command[] = [
       const result = await context.safehouse.call('offload.report', typeof ingestId === 'string' ? { ingestId } : {});
       if (!result.ok) return reportFailure(context.io, context.json, result);
       if (!result.value) {
-        context.io.stdout(context.json ? 'null\n' : 'No offload has finished in this vault yet.\n');
+        context.io.stdout(context.json ? 'null\n' : 'No offload report to show: none has finished yet, or (in a field vault) the reports are sealed to HQ.\n');
         return exitCodes.ok;
       }
       if (context.json) printJson(context.io, result.value);

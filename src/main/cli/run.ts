@@ -13,8 +13,9 @@ import { subjectCommands } from './subject-commands';
 import { syncCommands } from './sync-commands';
 import { verifyCommands } from './verify-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
+import { fieldCommands } from './field-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands, ...syncCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...fieldCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands, ...syncCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));

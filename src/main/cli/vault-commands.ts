@@ -11,6 +11,11 @@ export function requireVaultDir(values: Record<string, unknown>): string {
   return dir;
 }
 
+/** A field vault names the HQ key it seals to, every time, so a crew can notice a swapped pin. */
+export function hqLine(fingerprint: string | undefined): string {
+  return fingerprint ? `Masters and identities are sealed to HQ ${fingerprint}: compare it with the fingerprint HQ read to you.\n` : '';
+}
+
 export const vaultCommands: Command[] = [
   {
     words: ['init'],
@@ -33,7 +38,7 @@ export const vaultCommands: Command[] = [
       });
       if (!result.ok) return reportFailure(io, json, result);
       if (json) printJson(io, { ok: true, vault: result.value });
-      else io.stdout(`Created ${result.value.kind} vault ${result.value.id} in ${result.value.dir}\n`);
+      else io.stdout(`Created ${result.value.kind} vault ${result.value.id} in ${result.value.dir}\n${hqLine(result.value.hqFingerprint)}`);
       return exitCodes.ok;
     },
   },
@@ -48,7 +53,7 @@ export const vaultCommands: Command[] = [
       const result = await safehouse.call('vault.unlock', { dir, passphrase });
       if (!result.ok) return reportFailure(io, json, result);
       if (json) printJson(io, { ok: true, vault: result.value });
-      else io.stdout(`The passphrase opens vault ${result.value.id}.\n`);
+      else io.stdout(`The passphrase opens vault ${result.value.id}.\n${hqLine(result.value.hqFingerprint)}`);
       return exitCodes.ok;
     },
   },

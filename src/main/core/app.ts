@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { calls, isCallName, type CallName, type CallOutput, type EventName, type EventPayload } from '../../shared/api';
 import { SafehouseError, ok, toErrorShape, type Result } from '../../shared/errors';
 import type { AppInfo, VaultStatus, VaultSummary } from '../../shared/model';
+import { panicHandler } from './vault/panic-handler';
 import type { CoreContext, Handler, HandlerMap } from './core-context';
 import { EventHub } from './events';
 import { findMediaTools, type MediaTools } from './media/media-tools';
@@ -83,6 +85,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     dir: unlocked.info.dir,
     canOpen: { ...unlocked.info.canOpen },
     autoLockMinutes,
+    ...(unlocked.info.hqFingerprint !== null ? { hqFingerprint: unlocked.info.hqFingerprint } : {}),
   });
 
   const adopt = (unlocked: UnlockedVault): VaultSummary => {
@@ -175,6 +178,31 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       await unlocked.addRecipient(keyClass, parsed, label);
       await appendAudit(unlocked, 'recipient.add', { class: keyClass, fingerprint: parsed.fingerprint.slice(0, 64) });
       return { ...summarize(unlocked), fingerprintWords: fingerprintWords(parsed) };
+    },
+    'recipients.signSet': async () => {
+      const unlocked = requireVault();
+      const signed = unlocked.signRecipientSet();
+      await appendAudit(unlocked, 'recipient.sign-set', { master: signed.set.keys.master.length, identity: signed.set.keys.identity.length });
+      return { set: JSON.stringify(signed, null, 2), fingerprintWords: fingerprintWords(unlocked.exportRecipientCard()) };
+    },
+    'recipients.applySet': async ({ set }) => {
+      const unlocked = requireVault();
+      await unlocked.applyRecipientSet(set);
+      await appendAudit(unlocked, 'recipient.apply-set', {});
+      return summarize(unlocked);
+    },
+    'vault.panic': async ({ dir }) => {
+      const target = vault && !vault.isLocked() ? vault : null;
+      // The window may destroy only the vault this session knows; a fresh session (the CLI) names its folder.
+      const known = target?.info.dir ?? lockedDir;
+      if (dir !== undefined && known !== null && path.resolve(dir) !== path.resolve(known)) {
+        throw new SafehouseError('INVALID_INPUT', 'Panic acts on the vault open in this window; that folder is another vault. Nothing was changed.');
+      }
+      const result = await panicHandler(target, dir ?? lockedDir);
+      playback.clear();
+      if (target) hub.emit('vault.locked', { reason: 'manual' });
+      vault = null;
+      return result;
     },
     'vault.setAutoLock': async ({ minutes }) => {
       const unlocked = requireVault();

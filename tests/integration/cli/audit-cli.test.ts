@@ -30,7 +30,7 @@ describe('audit log from the command line', () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-cli-audit-'));
     vault = path.join(base, 'vault');
     const card = path.join(base, 'CARD');
-    await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file) });
+    await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file)) && !file.endsWith('/outside') });
     expect((await cli(['init', ...auth()], env)).code).toBe(0);
     const ingest = await cli(['ingest', card, ...auth(), '--no-proxies', '--json'], env);
     expect(ingest.code, ingest.stdout).toBe(0);

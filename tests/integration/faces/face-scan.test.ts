@@ -9,6 +9,7 @@ import { findMediaTools, type MediaTools } from '../../../src/main/core/media/me
 import { ensureProxies } from '../../../src/main/core/proxies/proxy-builder';
 import { getProtectionPlan } from '../../../src/main/core/subjects/protection-plan';
 import { evaluateClips } from '../../../src/main/core/subjects/safety-report';
+import { readRecipientCard } from '../../../src/main/core/vault/recipients';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 import { grayFrames, measureCoverage } from '../../helpers/face-coverage';
 import { addVerifiedClip } from '../proxies/proxy-fixture';
@@ -47,7 +48,19 @@ describe('face scan', () => {
 
   it('finds every face, covers each labelled face in every proxy frame, and stays needs-review until confirmed', async () => {
     const progress: string[] = [];
-    const [outcome] = await scanClips(vault, tools, { clipIds: [clipId], onProgress: (p) => progress.push(p.state) });
+    // ffmpeg and the worker inherit TMPDIR: any temp file would land in this empty folder.
+    const emptyTmp = path.join(base, 'tmp');
+    await fs.mkdir(emptyTmp);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = emptyTmp;
+    let outcome;
+    try {
+      [outcome] = await scanClips(vault, tools, { clipIds: [clipId], onProgress: (p) => progress.push(p.state) });
+    } finally {
+      process.env.TMPDIR = saved;
+    }
+    expect(await fs.readdir(emptyTmp)).toEqual([]);
+    expect(await fs.readdir(path.join(base, 'vault', 'staging'))).toEqual([]);
     expect(outcome).toMatchObject({ clipId, result: 'done' });
     expect(progress[0]).toBe('queued');
     expect(progress).toContain('done');
@@ -90,6 +103,28 @@ describe('face scan', () => {
     expect(plan.mode).toBe('regions');
     expect(plan.voice).toBeNull();
     expect(plan.faces?.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a field vault cannot open masters: it refuses to scan and says HQ does it', async () => {
+    const card = readRecipientCard(JSON.stringify(vault.exportRecipientCard()));
+    const field = await createVault(path.join(base, 'field'), 'field crew passphrase', { kind: 'field', hqRecipientCard: card });
+    try {
+      await expect(scanClips(field, tools)).rejects.toMatchObject({ code: 'KEY_CLASS_UNAVAILABLE', message: expect.stringContaining('HQ') as string });
+    } finally {
+      field.lock();
+    }
+  });
+
+  it('an audio clip or an unknown id is not scanned: skipped or refused, nothing stored', async () => {
+    await expect(scanClips(vault, tools, { clipIds: ['no-such-clip'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const catalog = await vault.catalog();
+    await catalog.run("UPDATE clips SET kind = 'audio' WHERE id = ?", [clipId]);
+    try {
+      const [outcome] = await scanClips(vault, tools, { clipIds: [clipId] });
+      expect(outcome).toMatchObject({ result: 'skipped', tracks: 0 });
+    } finally {
+      await catalog.run("UPDATE clips SET kind = 'video' WHERE id = ?", [clipId]);
+    }
   });
 
   it('a cancelled scan stores nothing and says so', async () => {

@@ -70,6 +70,9 @@ describe('crash recovery pieces', () => {
     expect(right.result).toEqual({ status: 'verified', reason: null });
 
     const wrong = await verifyWith({ storedXxh64: '0'.repeat(16) });
-    expect(wrong.result).toEqual({ status: 'failed', reason: 'verification failed: the vault copy does not match what was written' });
+    expect(wrong.result).toEqual({ status: 'failed', reason: 'verification failed: the vault copy does not match what was written', failureKind: 'verify-mismatch' });
+    // Recorded as a passing failure: the next run redoes the clip.
+    const catalog2 = await vault.catalog();
+    expect(await catalog2.get('SELECT status, failure_kind, verified_at FROM clips WHERE master_object_id = ?', [wrong.master.id])).toEqual({ status: 'failed', failure_kind: 'verify-mismatch', verified_at: null });
   });
 });

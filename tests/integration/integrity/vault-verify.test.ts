@@ -69,7 +69,7 @@ beforeAll(async () => {
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-verify-'));
   pristine = path.join(base, 'vault');
   card = path.join(base, 'CARD');
-  await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => !/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file) });
+  await fs.cp(getCard().root, card, { recursive: true, preserveTimestamps: true, filter: (file) => (!/\.(MP4|MOV|MTS|WAV|JPG|PNG|SRT)$/i.test(file) || /C0001\.MP4$/.test(file)) && !file.endsWith('/outside') });
   const env = { SH_PASS: PASS };
   const auth = ['--vault', pristine, '--passphrase-env', 'SH_PASS'];
   expect((await cli(['init', ...auth], env)).code).toBe(0);

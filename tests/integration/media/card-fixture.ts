@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemTmpdir } from '../../helpers/system-tmpdir';
 // @ts-expect-error -- plain ESM script without type declarations
@@ -47,24 +47,3 @@ export function getCard(): CardManifest {
   return { ...manifest, root: join(dir, 'CARD') };
 }
 
-/**
- * The same card without its deliberately bad files (unreadable, hostile names, links): one a crew could
- * format once every clip is in. Cached beside the full card, built and renamed into place the same way.
- */
-export function getCleanCard(): CardManifest {
-  const full = getCard();
-  const dir = join(full.root, '..', '..', `${full.root.split('/').at(-2)}-clean`);
-  if (!existsSync(join(dir, 'CARD'))) {
-    const work = `${dir}.tmp-${process.pid}`;
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
-    const bad = new Set(full.bad.map((entry) => join(full.root, entry.path)));
-    cpSync(full.root, join(work, 'CARD'), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (file) => !bad.has(file) && !file.includes('/MISC') });
-    try {
-      renameSync(work, dir);
-    } catch {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }
-  return { ...full, root: join(dir, 'CARD'), bad: [], unknown: [] };
-}

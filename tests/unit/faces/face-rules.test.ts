@@ -36,7 +36,17 @@ const cases: Case[] = [
   {
     name: 'analysed, nothing found, nobody looked: full mosaic (the detector may have missed everyone)',
     clip: clip({ confirmed: false, unassigned: [] }), subjects: [], appearances: [],
-    safety: 'needs-review', codes: ['faces-unconfirmed'], mode: 'full', regions: 0, faces: 0, voice: 'mute-all',
+    safety: 'needs-review', codes: ['clip-unreviewed'], mode: 'full', regions: 0, faces: 0, voice: 'mute-all',
+  },
+  {
+    name: 'analysed, nothing found, a person recorded who appears: their rules apply',
+    clip: clip({ confirmed: false, unassigned: [] }), subjects: [subject('a', 'given')], appearances: [{ subjectId: 'a', ranges: [], regions: [] }],
+    safety: 'cleared', codes: [], mode: 'none', regions: 0, faces: 0, voice: null,
+  },
+  {
+    name: 'only assigned tracks, not confirmed: still needs review, sound muted',
+    clip: clip({ confirmed: false, unassigned: [], assigned: 1 }), subjects: [subject('a', 'given', ['face'])], appearances: [assigned('a')],
+    safety: 'needs-review', codes: ['faces-unconfirmed'], mode: 'regions', regions: 1, faces: 0, voice: 'mute-all',
   },
   {
     name: 'confirmed, nothing found: counts as reviewed, nothing hidden',

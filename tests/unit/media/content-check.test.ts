@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareContent, keptStreams, parseStreamCounts, type StreamCount } from '../../../src/main/core/media/content-check';
 
-const s = (index: number, type: string, count: number, duration?: number, attachedPic = false): StreamCount => ({ index, type, count, attachedPic, ...(duration ? { duration } : {}) });
+const s = (index: number, type: string, count: number, duration?: number, attachedPic = false, codec = type === 'video' ? 'h264' : 'aac'): StreamCount => ({ index, type, codec, count, attachedPic, ...(duration ? { duration } : {}) });
 
 describe('content kept: the master against the original, stream by stream', () => {
   const source = [s(0, 'video', 75, 3), s(1, 'audio', 131, 3)];
@@ -14,6 +14,15 @@ describe('content kept: the master against the original, stream by stream', () =
     ['header-valid, body undecodable', source, [s(0, 'video', 0), s(1, 'audio', 0)], [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
     ['video does not decode, audio does', source, [s(1, 'audio', 86)], [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
     ['a stream with no packets at all', [s(0, 'video', 0), s(1, 'audio', 131)], decoded, [s(0, 'video', 0), s(1, 'audio', 131)], { code: 'does-not-decode', stream: 0, type: 'video' }],
+    ['the original could not be counted at all (fails closed)', [], decoded, [s(0, 'video', 75), s(1, 'audio', 131)], { code: 'does-not-decode', stream: -1, type: 'none' }],
+    ['PCM cut into other packets, same length', [s(0, 'audio', 470, 10, false, 'pcm_s16le')], [s(0, 'audio', 47)], [s(0, 'audio', 12, 10, false, 'pcm_s16le')], null],
+    [
+      'PCM cut short',
+      [s(0, 'audio', 470, 10, false, 'pcm_s16le')],
+      [s(0, 'audio', 47)],
+      [s(0, 'audio', 6, 5, false, 'pcm_s16le')],
+      { code: 'content-lost', stream: 0, type: 'audio', source: 10, kept: 5, what: 'seconds' },
+    ],
     [
       'cover art and data streams are not kept, so not compared',
       [s(0, 'video', 1, undefined, true), s(1, 'video', 75), s(2, 'data', 3), s(3, 'audio', 131)],
@@ -30,9 +39,9 @@ describe('content kept: the master against the original, stream by stream', () =
 
   it('parses ffprobe counts, and a stream with no decoded frames as zero', () => {
     const json = JSON.stringify({ streams: [
-      { index: 0, codec_type: 'video', nb_read_packets: '75', duration: '3.000000', disposition: { attached_pic: 0 } },
-      { index: 1, codec_type: 'audio', disposition: { attached_pic: 0 } },
-      { index: 2, codec_type: 'video', nb_read_frames: '1', duration: 'N/A', disposition: { attached_pic: 1 } },
+      { index: 0, codec_type: 'video', codec_name: 'h264', nb_read_packets: '75', duration: '3.000000', disposition: { attached_pic: 0 } },
+      { index: 1, codec_type: 'audio', codec_name: 'aac', disposition: { attached_pic: 0 } },
+      { index: 2, codec_type: 'video', codec_name: 'h264', nb_read_frames: '1', duration: 'N/A', disposition: { attached_pic: 1 } },
     ] });
     expect(parseStreamCounts(json)).toEqual([s(0, 'video', 75, 3), s(1, 'audio', 0), s(2, 'video', 1, undefined, true)]);
   });

@@ -53,13 +53,16 @@ describe('subjects', () => {
     await expect(catalog.run('DELETE FROM consents WHERE subject_id = ?', [s.id])).rejects.toThrow(/append-only/);
   });
 
-  it('a field vault records identities it can never read back: only pseudonym and status show', async () => {
+  it('a field vault records identities it can never read back: only the status and protection show', async () => {
     const s = await createSubject(field, { pseudonym: 'Swift', realName: 'Real Person', notes: 'lives near the market', protection: ['face'] });
     await setConsent(field, { id: s.id, state: 'pending' });
     const seen = await getSubject(field, s.id);
-    expect(seen).toMatchObject({ pseudonym: 'Swift', identity: null, identitySealed: true, protection: ['face'] });
+    // The pseudonym and who recorded the consent are typed text: a field vault seals them to HQ too.
+    expect(seen).toMatchObject({ pseudonym: '', identity: null, identitySealed: true, protection: ['face'] });
     expect(seen.consent?.state).toBe('pending');
-    expect(seen.consent?.recordedBy).toBe('field crew');
+    expect(seen.consent?.recordedBy).toBe('');
+    const sealed = await (await field.catalog()).get<{ pseudonym_sealed: Uint8Array }>('SELECT pseudonym_sealed FROM subjects WHERE id = ?', [s.id]);
+    await expectCode(() => field.openValue(sealed!.pseudonym_sealed), 'KEY_CLASS_UNAVAILABLE');
     const row = await (await field.catalog()).get<{ identity_sealed: Uint8Array }>('SELECT identity_sealed FROM subjects WHERE id = ?', [s.id]);
     await expectCode(() => field.openValue(row!.identity_sealed), 'KEY_CLASS_UNAVAILABLE');
     // Evidence is write-only in the field too.

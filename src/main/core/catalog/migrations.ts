@@ -319,6 +319,15 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 12,
+    name: 'field sealing',
+    // In a field vault a clip's reason (which can quote a file path or a found value) is sealed to HQ like
+    // the clip's name and findings; the clear column then stays NULL. Normal vaults keep using the column.
+    up: `
+      ALTER TABLE clips ADD COLUMN reason_sealed BLOB;
+    `,
+  },
+  {
+    version: 13,
     name: 'sync devices and imports',
     // Field → HQ sync (src/main/core/sync). Field side: the signed records already made (the outbox, so a
     // killed push re-sends the same bytes), which catalog rows went into a record (by a digest of the row, so a

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { SafehouseError } from '../../../shared/errors';
@@ -6,6 +6,7 @@ import type { MediaTools } from '../media/media-tools';
 import { probeStream } from '../media/probe';
 import { concat, PIPE_INPUT, splitHead } from '../media/proxy';
 import { lastLine } from '../media/run-tool';
+import { defaultToolLimits, guardStall, spawnTool } from '../media/tool-process';
 import type { UnlockedVault } from '../vault/vault';
 import { startFaceWorker, type FaceWorker } from './face-worker-client';
 import { isSceneCut } from './scene-cuts';
@@ -86,12 +87,15 @@ export async function analyseMaster(vault: UnlockedVault, tools: MediaTools, mas
     await Promise.all([worker.stop(), master.return(undefined)]);
     throw new SafehouseError('CANCELLED', 'The face scan was cancelled.');
   }
-  const child = spawn(
+  // Own process group under the watchdog (tool-process.ts), killed when it stops moving bytes.
+  const tool = spawnTool(
     tools.ffmpeg,
     ['-hide_banner', '-nostdin', '-loglevel', 'error', ...PIPE_INPUT, '-filter_complex', `[0:v:0]fps=fps=${settings.sampleFps}:start_time=0,scale=${width}:${height}:flags=area,format=rgb24[v]`, '-map', '[v]', '-f', 'rawvideo', 'pipe:1'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    ['pipe', 'pipe', 'pipe'],
   );
-  const onAbort = () => child.kill('SIGKILL');
+  const child = tool.child as ChildProcessWithoutNullStreams;
+  guardStall(tool, (tools.limits ?? defaultToolLimits).stallMs);
+  const onAbort = () => tool.killGroup();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', (cause) => reject(new SafehouseError('FFMPEG_MISSING', undefined, { cause })));
@@ -104,11 +108,11 @@ export async function analyseMaster(vault: UnlockedVault, tools: MediaTools, mas
   const feed = pipeline(Readable.from(concat(head, rest)), child.stdin).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   const analyse = readFrames(child.stdout, frameBytes, worker, { width, height, settings, duration, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).catch((error: unknown) => {
-    child.kill('SIGKILL');
+    tool.killGroup();
     throw error;
   });
   try {
@@ -157,14 +161,16 @@ async function readFrames(stdout: Readable, frameBytes: number, worker: FaceWork
     const job = worker.analyse(frame, context.width, context.height, { minScore: context.settings.minScore, gridRows: context.settings.gridRows }, describe);
     // Results are taken in submission order, so the scene-cut comparison sees consecutive samples.
     const previous = pending[pending.length - 1] ?? Promise.resolve();
-    pending.push(
-      Promise.all([job, previous]).then(([result]) => {
-        samples.push({ t, detections: result.detections, cut: isSceneCut(previousSignature, result.signature) });
-        for (const face of result.descriptors ?? []) sightings.push({ t, box: face.box, descriptor: face.descriptor });
-        previousSignature = result.signature;
-        if (context.duration > 0) context.onProgress?.(Math.min(1, t / context.duration));
-      }),
-    );
+    const done = Promise.all([job, previous]).then(([result]) => {
+      samples.push({ t, detections: result.detections, cut: isSceneCut(previousSignature, result.signature) });
+      for (const face of result.descriptors ?? []) sightings.push({ t, box: face.box, descriptor: face.descriptor });
+      previousSignature = result.signature;
+      if (context.duration > 0) context.onProgress?.(Math.min(1, t / context.duration));
+    });
+    // A worker failure rejects every frame after it; the first awaited one reports it, the rest must not
+    // surface as unhandled rejections (which would end the process).
+    done.catch(() => undefined);
+    pending.push(done);
   };
   for await (const chunk of stdout as AsyncIterable<Buffer>) {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);

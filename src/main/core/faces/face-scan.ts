@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { SafehouseError, toErrorShape } from '../../../shared/errors';
 import type { FaceScanOutcome, FaceScanProgress } from '../../../shared/model';
 import { appendAudit } from '../audit/audit-log';
@@ -10,12 +11,13 @@ import { replaceDetectedTracks, scannedClipIds } from './face-store';
 import { refreshProposals, storeDescriptors } from './proposals';
 
 /**
- * Queues face analyses: at most one per core (each is one ffmpeg decoding plus one worker thread running
- * the network), keyed by vault and clip so a second request for the same clip joins the first. Every scan
- * can be cancelled; a cancelled or failed scan stores nothing.
+ * Queues face analyses, keyed by vault and clip so a second request for the same clip joins the first.
+ * Each analysis keeps two cores busy (ffmpeg decoding, the worker running the network), so at most one runs
+ * per two cores: proxies and the window stay responsive while a card's clips are analysed. Every scan can
+ * be cancelled; a cancelled or failed scan stores nothing.
  */
 
-export const faceQueue = new ProxyQueue();
+export const faceQueue = new ProxyQueue(Math.max(1, Math.floor(os.availableParallelism() / 2)));
 const running = new Map<string, AbortController>();
 const queued = new Set<string>();
 const cancelRequested = new Set<string>();

@@ -75,7 +75,9 @@ export async function getTrack(db: CatalogTx, clipId: string, trackId: string): 
 export async function clipFaces(db: CatalogTx, clipId: string): Promise<ClipFaces> {
   const code = await clipCode(db, clipId);
   const scan = await db.get<{ scanned_at: string; confirmed_at: string | null }>('SELECT scanned_at, confirmed_at FROM face_scans WHERE clip_id = ?', [clipId]);
-  return { clipId, code, scannedAt: scan?.scanned_at ?? null, confirmedAt: scan?.confirmed_at ?? null, tracks: await tracksOf(db, clipId) };
+  // In the order they appear in the clip, so "Face 1" is the first face a reviewer meets.
+  const tracks = (await tracksOf(db, clipId)).sort((a, b) => a.from - b.from || (a.keyframes[0]?.x ?? 0) - (b.keyframes[0]?.x ?? 0) || a.id.localeCompare(b.id));
+  return { clipId, code, scannedAt: scan?.scanned_at ?? null, confirmedAt: scan?.confirmed_at ?? null, tracks };
 }
 
 /** Clip ids analysed at least once. */

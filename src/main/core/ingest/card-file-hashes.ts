@@ -23,6 +23,9 @@ export async function recordCardFiles(
   catalog: Catalog,
   run: { ingestId: string; cardId: string; scan: CardScan },
 ): Promise<void> {
+  // A field vault cannot export an ASC MHL (its names are sealed to HQ), and finding which files its clips
+  // already hashed would need those names: it keeps no list rather than re-reading every clip from the card.
+  if (vault.sealClassFor('operational-text') !== 'proxy') return;
   const hashedAsClips = await clipPathsWithHashes(vault, catalog, run.cardId);
   const entries: CardFileEntry[] = [];
   for (const file of run.scan.files) {

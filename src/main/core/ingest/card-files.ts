@@ -65,7 +65,11 @@ export async function describeCardFiles(scan: CardScan, keys: Pick<LookupKeys, '
 }
 
 export async function saveCardFiles(vault: UnlockedVault, catalog: Catalog, cardId: string, records: CardFileRecord[]): Promise<void> {
-  const sealed = Buffer.from(vault.sealValue('proxy', JSON.stringify({ version: 1, files: records })));
+  // A field vault must judge "safe to wipe" after a lock too, but may not keep the card's names readable to
+  // the crew's passphrase (field sealing): there the list keeps each file's place in card order instead.
+  const neutral = vault.sealClassFor('operational-text') !== 'proxy';
+  const list = neutral ? records.map((record, index) => ({ ...record, file: `#${index + 1}` })) : records;
+  const sealed = Buffer.from(vault.sealValue('proxy', JSON.stringify({ version: 1, files: list })));
   await catalog.run('UPDATE cards SET files_sealed = ? WHERE id = ?', [sealed, cardId]);
 }
 
@@ -106,7 +110,14 @@ export async function cardVerdictFromCatalog(
   const card = await catalog.get<{ files_sealed: Uint8Array | null }>('SELECT files_sealed FROM cards WHERE id = ?', [cardId]);
   const rows = await catalog.all<ClipStateRow>(`SELECT ${CLIP_STATE_COLUMNS} FROM clips WHERE card_id = ? ORDER BY created_at`, [cardId]);
   if (!card?.files_sealed) {
-    return decideWipe(rows.map((row) => ({ file: row.original_name_sealed ? vault.openText(row.original_name_sealed) : row.id, status: rowState(row, damagedObjectIds) })));
+    // Only a blocker's sealed name is opened: a card of 10,000 kept clips costs no decryption at all.
+    return decideWipe(
+      rows.map((row) => {
+        const status = rowState(row, damagedObjectIds);
+        const kept = status.state === 'verified' || status.state === 'quarantined-kept';
+        return { file: kept ? '' : (row.original_name_sealed && vault.openTextIfHeld(row.original_name_sealed)) || row.id, status };
+      }),
+    );
   }
   const { files } = JSON.parse(vault.openText(card.files_sealed)) as { files: CardFileRecord[] };
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -12,6 +12,7 @@ interface ClipRow {
   kind: ClipKind;
   status: ClipStatus;
   reason: string | null;
+  reason_sealed: Uint8Array | null;
   original_name_sealed: Uint8Array | null;
   size: number;
   duration: number | null;
@@ -25,8 +26,9 @@ function toClip(vault: UnlockedVault, row: ClipRow, inputs: SafetyInputs): Clip 
     code: row.code,
     kind: row.kind,
     status: row.status,
-    reason: row.reason,
-    originalName: row.original_name_sealed ? vault.openText(row.original_name_sealed) : '',
+    // A field vault keeps the reason and the name sealed to HQ (field sealing): it shows neither.
+    reason: row.reason ?? (row.reason_sealed ? vault.openTextIfHeld(row.reason_sealed) : null),
+    originalName: row.original_name_sealed ? (vault.openTextIfHeld(row.original_name_sealed) ?? '') : '',
     cardId: row.card_id,
     durationSeconds: row.duration,
     streams: row.streams_json ? (JSON.parse(row.streams_json) as StreamSummary[]) : [],
@@ -71,7 +73,7 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
     const verdict = await cardVerdictFromCatalog(vault, catalog, card.id);
     summaries.push({
       id: card.id,
-      label: card.label_sealed ? vault.openText(card.label_sealed) : '',
+      label: card.label_sealed ? (vault.openTextIfHeld(card.label_sealed) ?? '') : '',
       createdAt: card.created_at,
       clipCount: count?.total ?? 0,
       verifiedCount: count?.readBack ?? 0,
@@ -160,7 +162,7 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
   if (search) {
     // Card labels are sealed and few: opened here and matched in memory. Pseudonyms come with the safety inputs.
     const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null }>('SELECT id, label_sealed FROM cards');
-    const cardIds = cards.filter((card) => card.label_sealed && vault.openText(card.label_sealed).toLowerCase().includes(search)).map((card) => card.id);
+    const cardIds = cards.filter((card) => card.label_sealed && (vault.openTextIfHeld(card.label_sealed) ?? '').toLowerCase().includes(search)).map((card) => card.id);
     const subjectIds = [...inputs.subjects.values()].filter((subject) => subject.pseudonym.toLowerCase().includes(search)).map((subject) => subject.id);
     const alternatives = ["LOWER(code) LIKE ? ESCAPE '\\'"];
     params.push(`%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);

@@ -55,31 +55,36 @@ export async function insertClip(vault: UnlockedVault, catalog: Catalog, clip: N
     const last = await tx.get<{ code: string }>("SELECT code FROM clips ORDER BY CAST(substr(code, 2) AS INTEGER) DESC LIMIT 1");
     const code = `C${String((last ? Number(last.code.slice(1)) : 0) + 1).padStart(4, '0')}`;
     const id = newRecordId();
+    // Names, findings and reasons (which can quote a file path or a found value) are operational text: in a
+    // field vault sealClassFor sends them to HQ, and the reason then stays out of the clear column.
+    const textClass = vault.sealClassFor('operational-text');
+    const sealReason = textClass !== 'proxy' && clip.reason !== null;
     await tx.run(
       `INSERT INTO clips (id, card_id, code, kind, status, reason, master_object_id, report_object_id, original_name_sealed,
          file_fingerprint, content_key, hashes_sealed, summary_sealed, size, duration, streams_json, created_at,
-         failure_kind, quarantine_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         failure_kind, quarantine_reason, reason_sealed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         clip.cardId,
         code,
         clip.kind,
         clip.status,
-        clip.reason,
+        sealReason ? null : clip.reason,
         clip.objects.find((object) => object.role === 'master')?.id ?? null,
         clip.objects.find((object) => object.role === 'report')?.id ?? null,
-        Buffer.from(vault.sealValue('proxy', clip.originalName)),
+        Buffer.from(vault.sealValue(textClass, clip.originalName)),
         clip.fileFingerprint,
         clip.contentKey,
         clip.hashes ? Buffer.from(vault.sealValue('proxy', JSON.stringify(clip.hashes))) : null,
-        Buffer.from(vault.sealValue('proxy', JSON.stringify(clip.summary))),
+        Buffer.from(vault.sealValue(textClass, JSON.stringify(clip.summary))),
         clip.sizeBytes,
         clip.durationSeconds,
         JSON.stringify(clip.streams),
         new Date().toISOString(),
         clip.failureKind ?? null,
         clip.quarantineReason ?? null,
+        sealReason ? Buffer.from(vault.sealValue(textClass, clip.reason!)) : null,
       ],
     );
     return { id, code };
@@ -154,7 +159,7 @@ export async function findOrCreateCard(vault: UnlockedVault, catalog: Catalog, f
   const id = newRecordId();
   await catalog.run('INSERT INTO cards (id, label_sealed, fingerprint, created_at) VALUES (?, ?, ?, ?)', [
     id,
-    Buffer.from(vault.sealValue('proxy', label)),
+    Buffer.from(vault.sealValue(vault.sealClassFor('operational-text'), label)),
     fingerprint,
     new Date().toISOString(),
   ]);

@@ -132,9 +132,12 @@ async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResu
   const tools = await context.mediaTools();
   const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
   if (mode === 'background') {
-    build.catch(() => undefined);
-    // The window analyses new clips for faces by itself; the CLI runs `safehouse faces scan` when asked.
-    queueScansAfterOffload(context, clipIds);
+    // The window then analyses the new clips for faces by itself, once their proxies are made (an editor
+    // needs those first); the CLI runs `safehouse faces scan` when asked.
+    void build
+      .catch(() => undefined)
+      .then(() => queueScansAfterOffload(context, clipIds))
+      .catch(() => undefined);
     return { built: 0, failed: 0, queued: clipIds.length, note: null };
   }
   const outcomes = await build;

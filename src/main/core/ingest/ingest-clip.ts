@@ -120,8 +120,8 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     audioCodecs: audio.map((stream) => stream.codec),
   });
   const prover = createCleanlinessProver(tools, { needles: needlesFromFindings(findings), kind: clip.kind });
-  const content = startContentCheck(tools, abs, clip.primary.size);
   const writer = await context.vault.createObjectWriter('master', { role: 'sanitized-master', container: run.container });
+  const content = startContentCheck(tools, abs, clip.primary.size);
   const duration = probe.duration ?? 0;
   // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
   const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration }) : null;

@@ -25,7 +25,7 @@ export async function listIngestHistory(vault: UnlockedVault, limit = 200): Prom
     return {
       ingestId: row.id,
       cardId: row.card_id,
-      cardLabel: row.label_sealed ? vault.openText(row.label_sealed) : '',
+      cardLabel: row.label_sealed ? (vault.openTextIfHeld(row.label_sealed) ?? '') : '', // '' in a field vault
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       counts: { verified: stored.verified ?? 0, quarantined: stored.quarantined ?? 0, failed: stored.failed ?? 0, skipped: stored.skipped ?? 0 },

@@ -1,12 +1,13 @@
 import type { Catalog } from '../catalog';
-import type { UnlockedVault } from '../vault/vault';
+import type { KeyClass, UnlockedVault } from '../vault/vault';
 import { recordObjects } from '../catalog/objects';
 import type { OffloadSummary } from './offload';
 
 /**
  * The per-ingest report: per clip what was found (by category and field, never the values), whether the
  * cleaned copy passed its proof and the verification, and what stayed on the card. Stored encrypted to
- * the proxy class so the crew can read it on a field laptop; the values themselves are in each clip's
+ * the proxy class in a normal vault; in a field vault to HQ (it names files), so a forced field passphrase
+ * does not show it. The values themselves are in each clip's
  * findings object, sealed to the master class.
  */
 export async function storeIngestReport(
@@ -16,9 +17,11 @@ export async function storeIngestReport(
 ): Promise<string> {
   const finishedAt = new Date().toISOString();
   const body = Buffer.from(JSON.stringify({ version: 1, ...report, finishedAt }));
-  const object = await vault.writeObject('proxy', body, { role: 'ingest-report' });
+  // It names files and folders: in a field vault it is sealed to HQ (sealClassFor), not to the crew.
+  const cls = vault.sealClassFor('operational-text');
+  const object = await vault.writeObject(cls, body, { role: 'ingest-report' });
   await catalog.transaction(async (tx) => {
-    await recordObjects(tx, [{ id: object.id, cls: 'proxy', plainSize: object.plainSize }]);
+    await recordObjects(tx, [{ id: object.id, cls, plainSize: object.plainSize }]);
     await tx.run('UPDATE ingests SET finished_at = ?, report_object_id = ?, counts_json = ? WHERE id = ?', [
       finishedAt,
       object.id,
@@ -34,6 +37,9 @@ export async function readIngestReport(vault: UnlockedVault, catalog: Catalog, i
     ? await catalog.get<{ report_object_id: string | null }>('SELECT report_object_id FROM ingests WHERE id = ?', [ingestId])
     : await catalog.get<{ report_object_id: string | null }>('SELECT report_object_id FROM ingests WHERE report_object_id IS NOT NULL ORDER BY finished_at DESC LIMIT 1');
   if (!row?.report_object_id) return null;
+  // A field vault sealed its reports to HQ: there is nothing it may show.
+  const object = await catalog.get<{ class: KeyClass }>('SELECT class FROM objects WHERE id = ?', [row.report_object_id]);
+  if (object && !vault.info.canOpen[object.class]) return null;
   const { data } = await vault.readObject(row.report_object_id);
   return JSON.parse(data.toString('utf8'));
 }

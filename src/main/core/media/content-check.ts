@@ -15,6 +15,7 @@ import { defaultToolLimits, runTimeoutMs, spawnTool } from './tool-process';
 export interface StreamCount {
   index: number;
   type: string;
+  codec: string;
   attachedPic: boolean;
   /** Packets demuxed (-count_packets) or frames decoded (-count_frames), by which run made it. */
   count: number;
@@ -25,7 +26,7 @@ export type ContentProblem =
   | { code: 'content-lost'; stream: number; type: string; source: number; kept: number; what: 'packets' | 'seconds' }
   | { code: 'does-not-decode'; stream: number; type: string };
 
-const ENTRIES = 'stream=index,codec_type,nb_read_packets,nb_read_frames,duration:stream_disposition=attached_pic';
+const ENTRIES = 'stream=index,codec_type,codec_name,nb_read_packets,nb_read_frames,duration:stream_disposition=attached_pic';
 
 /** Pure: ffprobe's JSON (-show_entries ENTRIES) as stream counts. */
 export function parseStreamCounts(json: string): StreamCount[] {
@@ -37,6 +38,7 @@ export function parseStreamCounts(json: string): StreamCount[] {
     return {
       index: typeof s['index'] === 'number' ? s['index'] : i,
       type: typeof s['codec_type'] === 'string' ? s['codec_type'] : 'unknown',
+      codec: typeof s['codec_name'] === 'string' ? s['codec_name'] : 'unknown',
       attachedPic: disposition['attached_pic'] === 1,
       count: Number.isFinite(count) ? count : 0,
       ...(Number.isFinite(duration) && duration > 0 ? { duration } : {}),
@@ -57,11 +59,17 @@ const DURATION_SLACK_FRACTION = 0.05;
 /** Pure: what the master lost, or null when it holds every kept stream whole and each one decodes. */
 export function compareContent(source: StreamCount[], decoded: StreamCount[], output: StreamCount[]): ContentProblem | null {
   const kept = keptStreams(source);
+  // The sanitizer only runs on a file whose probe found audio or video: if counting finds none, the count
+  // failed, and a check that could not run must not pass.
+  if (kept.length === 0) return { code: 'does-not-decode', stream: -1, type: 'none' };
   for (const [position, stream] of kept.entries()) {
     const frames = decoded.find((d) => d.index === stream.index)?.count ?? 0;
     if (stream.count === 0 || frames === 0) return { code: 'does-not-decode', stream: stream.index, type: stream.type };
     const out = output[position];
-    if (!out || out.type !== stream.type || out.count < stream.count) {
+    // PCM has no natural packet: WAV and MOV cut the same samples into different packets, so only its
+    // duration can be compared.
+    const packetsComparable = !stream.codec.startsWith('pcm_');
+    if (!out || out.type !== stream.type || (packetsComparable && out.count < stream.count)) {
       return { code: 'content-lost', stream: stream.index, type: stream.type, source: stream.count, kept: out?.count ?? 0, what: 'packets' };
     }
     if (stream.duration !== undefined && out.duration !== undefined) {

@@ -24,8 +24,9 @@ export async function consentHistory(vault: UnlockedVault, db: CatalogTx, subjec
   const rows = await db.all<ConsentRow>('SELECT * FROM consents WHERE subject_id = ? ORDER BY seq DESC LIMIT ?', [subjectId, limit]);
   return rows.map((row) => ({
     state: row.state,
-    scope: row.scope_sealed ? vault.openText(row.scope_sealed) : '',
-    recordedBy: row.recorded_by_sealed ? vault.openText(row.recorded_by_sealed) : '',
+    // '' where this vault cannot open them: a field vault seals what the crew typed to HQ.
+    scope: row.scope_sealed ? (vault.openTextIfHeld(row.scope_sealed) ?? '') : '',
+    recordedBy: row.recorded_by_sealed ? (vault.openTextIfHeld(row.recorded_by_sealed) ?? '') : '',
     recordedAt: row.recorded_at,
   }));
 }
@@ -49,8 +50,8 @@ export async function setConsent(vault: UnlockedVault, input: ConsentInput): Pro
     await tx.run('INSERT INTO consents (subject_id, state, scope_sealed, recorded_by_sealed, recorded_at) VALUES (?, ?, ?, ?, ?)', [
       input.id,
       input.state,
-      vault.sealValue('proxy', input.scope ?? ''),
-      vault.sealValue('proxy', recordedBy),
+      vault.sealValue(vault.sealClassFor('subject-text'), input.scope ?? ''),
+      vault.sealValue(vault.sealClassFor('subject-text'), recordedBy),
       new Date().toISOString(),
     ]);
     const recall = input.state === 'withdrawn' ? await exportsContainingSubject(vault, tx, input.id) : [];

@@ -57,7 +57,7 @@ export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, cli
   for (const row of subjectRows) {
     subjects.set(row.id, {
       id: row.id,
-      pseudonym: vault.openText(row.pseudonym_sealed),
+      pseudonym: vault.openTextIfHeld(row.pseudonym_sealed) ?? '',
       consent: row.state,
       protection: parseProtection(row.protection_json),
     });
@@ -95,7 +95,7 @@ async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<strin
     FROM face_scans s LEFT JOIN face_tracks t ON t.clip_id = s.clip_id
     ${clipId ? 'WHERE s.clip_id = ?' : ''} ORDER BY s.clip_id, t.created_at, t.id`;
   const rows = await catalog.all<FaceRow>(sql, clipId ? [clipId] : []);
-  const faces = new Map<string, RuleFaces & { unassigned: RegionKeyframe[][] }>();
+  const faces = new Map<string, RuleFaces & { unassigned: RegionKeyframe[][]; assigned?: number }>();
   for (const row of rows) {
     let entry = faces.get(row.clip_id);
     if (!entry) {
@@ -104,7 +104,8 @@ async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<strin
     }
     if (row.keyframes_json === null) continue; // analysed, no tracks
     if (row.confirmed !== 1) entry.confirmed = false;
-    if (!row.assigned) entry.unassigned.push(JSON.parse(row.keyframes_json) as RegionKeyframe[]);
+    if (row.assigned) entry.assigned = (entry.assigned ?? 0) + 1;
+    else entry.unassigned.push(JSON.parse(row.keyframes_json) as RegionKeyframe[]);
   }
   const proposed = await catalog.all<{ clip_id: string; n: number }>(
     `SELECT clip_id, COUNT(*) AS n FROM face_proposals WHERE state = 'pending' ${clipId ? 'AND clip_id = ?' : ''} GROUP BY clip_id`,

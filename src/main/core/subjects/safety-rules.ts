@@ -30,9 +30,13 @@ export interface RuleFaces {
   confirmed: boolean;
   /** Tracks no subject is assigned to: unknown people, always covered. */
   unassigned: readonly (readonly RegionKeyframe[])[];
+  /** How many tracks are assigned to subjects (their regions arrive as those subjects' appearances). */
+  assigned?: number;
   /** Tracks proposed as a known subject, waiting for a person to accept or reject (who appears where). */
   proposed?: number;
 }
+
+const hasTracks = (clip: RuleClip) => clip.faces != null && clip.faces.unassigned.length + (clip.faces.assigned ?? 0) > 0;
 
 export interface RuleSubject {
   id: string;
@@ -73,7 +77,8 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
       { action: 'finish-offload', clipId: clip.id }),
   },
   {
-    applies: (clip) => clip.faces != null && !clip.faces.confirmed,
+    // Tracks were found and nobody has checked them yet.
+    applies: (clip) => hasTracks(clip) && !clip.faces!.confirmed,
     reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
       { action: 'confirm-face-tracks', clipId: clip.id }),
   },
@@ -84,8 +89,9 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
       { action: 'decide-proposals', clipId: clip.id }),
   },
   {
-    // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review.
-    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && clip.faces == null,
+    // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review. An
+    // analysis that found nobody is not a review: the detector may have missed everyone.
+    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && !(clip.faces?.confirmed ?? false) && !hasTracks(clip),
     reason: (clip) => reason('clip-unreviewed', 'needs-review', `Nobody has recorded who appears in ${clip.code}.`,
       { action: 'record-who-appears', clipId: clip.id }),
   },
@@ -187,10 +193,10 @@ export function planProtection(clip: RuleClip, appearances: readonly RuleAppeara
   // A disguise has secret parameters per subject; anyone who asked for silence mutes the whole set.
   const voiced = present.filter((s) => s.protection.includes('voice') || s.protection.includes('mute-voice'));
   const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
-  // Until a person confirmed the tracks, who is speaking is unknown: the sound stays muted.
+  // Until a person confirmed the tracks found, who is speaking is unknown: the sound stays muted.
   const ranges: TimeRange[] | 'all' = voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges]));
   const voice: PlanBody['voice'] =
-    faces !== null && !faces.confirmed
+    faces !== null && !faces.confirmed && hasTracks(clip)
       ? MUTE_ALL
       : voiced.length === 0
         ? null

@@ -50,7 +50,7 @@ async function toSubject(vault: UnlockedVault, db: CatalogTx, row: SubjectRow): 
   const history = await consentHistory(vault, db, row.id, 1);
   return {
     id: row.id,
-    pseudonym: vault.openText(row.pseudonym_sealed),
+    pseudonym: vault.openTextIfHeld(row.pseudonym_sealed) ?? '', // '' in a field vault: sealed to HQ
     consent: history[0] ?? null,
     protection: parseProtection(row.protection_json),
     identity: openIdentity(vault, row.identity_sealed),
@@ -78,7 +78,7 @@ export async function createSubject(vault: UnlockedVault, input: NewSubject): Pr
   await catalog.transaction(async (tx) => {
     await tx.run('INSERT INTO subjects (id, pseudonym_sealed, identity_sealed, protection_json, created_at) VALUES (?, ?, ?, ?, ?)', [
       id,
-      vault.sealValue('proxy', input.pseudonym),
+      vault.sealValue(vault.sealClassFor('subject-text'), input.pseudonym),
       hasIdentity ? vault.sealValue('identity', JSON.stringify(identity)) : null,
       JSON.stringify(protection),
       new Date().toISOString(),

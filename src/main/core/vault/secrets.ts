@@ -1,7 +1,7 @@
 import { SafehouseError } from '../../../shared/errors';
 import { assertSafeKdfParams, deriveKek } from './kdf';
 import { KEY_CLASSES, b64, classKeyPairFromSecret, signingKeyFromSeed, unwrapSecret, type ClassKeyPair, type KeyClass, type SigningKey } from './keys';
-import { loadSodium } from './sodium';
+import { loadSodium, sodiumSync } from './sodium';
 import { verifyVaultHeader } from './vault-file';
 import type { VaultHeader } from './vault-header';
 
@@ -39,3 +39,10 @@ export async function unwrapAll(header: VaultHeader, passphrase: string): Promis
   }
 }
 
+
+export function wipeSecrets(secrets: Secrets): void {
+  const sodium = sodiumSync();
+  sodium.memzero(secrets.signing.seed);
+  sodium.memzero(secrets.signing.privateKey);
+  for (const pair of Object.values(secrets.classes)) sodium.memzero(pair.privateKey);
+}

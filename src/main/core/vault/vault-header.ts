@@ -47,6 +47,11 @@ export const vaultHeaderSchema = z.strictObject({
     proxy: z.array(recipientEntry).max(32),
     identity: z.array(recipientEntry).max(32),
   }),
+  /**
+   * Field vaults only: HQ's signed card (pins HQ's signing key) and the newest recipient set HQ signed.
+   * Checked by recipient-set.ts (assertRecipientsSignedByHq), which owns its shape.
+   */
+  hq: z.strictObject({ card: z.unknown(), set: z.unknown().optional() }).optional(),
   /** Ed25519 signature by the device key over the canonical form of every other field. */
   sig: b64,
 });
@@ -62,6 +67,8 @@ export function parseVaultHeader(text: string): VaultHeader {
   } catch (cause) {
     throw new SafehouseError('VAULT_CORRUPT', undefined, { cause });
   }
+  // After a panic the header keeps only public facts and says so; no passphrase can open it (panic.ts).
+  if (raw !== null && typeof raw === 'object' && 'panickedAt' in raw) throw new SafehouseError('VAULT_PANICKED');
   const parsed = vaultHeaderSchema.safeParse(raw);
   if (!parsed.success) throw new SafehouseError('VAULT_CORRUPT', undefined, { cause: parsed.error });
   return parsed.data;

@@ -6,13 +6,14 @@ import { SALT_BYTES, assertStrongPassphrase, deriveKek } from './kdf';
 import { KEY_CLASSES, b64, wrapSecret, type ClassKeyPair, type KeyClass } from './keys';
 import { integrity, openBytes, peekClass, plainSizeFromContentBytes, sealBytes } from './object-format';
 import { ObjectStore, type ObjectWriter, type WrittenObject } from './object-store';
-import { keyFingerprint, makeRecipientCard, publicKeyFromCard, readRecipientCard, type RecipientCard } from './recipients';
+import { keyFingerprint, publicKeyFromCard, readRecipientCard, signRecipientCard, type RecipientCard } from './recipients';
+import { SEALED_TO_HQ, sealedToHq, assertRecipientsSignedByHq, headerWithRecipientSet, hqFingerprintWords, recipientKeysOf, signRecipientSet, type SignedRecipientSet } from './recipient-set';
 import { sodiumSync } from './sodium';
 import { unwrapAll, type Secrets } from './secrets';
 import { signVaultHeader, writeVaultHeader } from './vault-file';
 import type { UnsignedVaultHeader, VaultHeader } from './vault-header';
 
-export { unwrapAll } from './secrets';
+export { unwrapAll, wipeSecrets } from './secrets';
 
 /**
  * An unlocked vault: the secrets in memory, the object store, the catalog, idle lock. Created only by
@@ -21,12 +22,22 @@ export { unwrapAll } from './secrets';
 
 export type VaultKind = 'normal' | 'field';
 
+/**
+ * What a sealed catalog value is, which decides its key class (sealClassFor). In a normal vault both are
+ * proxy-class, readable by the crew. In a field vault they are sealed to HQ, so a passphrase forced out of
+ * the crew shows only neutral facts (codes, kinds, statuses, sizes): text a person typed or a camera named
+ * goes to master, anything about a subject to identity.
+ */
+export type SealedTextPurpose = 'operational-text' | 'subject-text';
+
 export interface VaultInfo {
   id: string;
   kind: VaultKind;
   dir: string;
   canOpen: Record<KeyClass, boolean>;
   recipients: Record<KeyClass, { fingerprint: string; label: string }[]>;
+  /** Field vaults: the fingerprint of the pinned HQ card, to read aloud and compare; null otherwise. */
+  hqFingerprint: string | null;
 }
 
 export interface UnlockedVault {
@@ -75,7 +86,16 @@ export interface UnlockedVault {
   sign(message: Uint8Array): Uint8Array;
   readonly signingPublicKey: Uint8Array;
   addRecipient(cls: KeyClass, card: RecipientCard, label: string): Promise<void>;
+  /** A v2 card signed by this vault's device key. */
   exportRecipientCard(classes?: KeyClass[]): RecipientCard;
+  /** The key class a sealed catalog value of this purpose goes to in this vault (see SealedTextPurpose). */
+  sealClassFor(purpose: SealedTextPurpose): KeyClass;
+  /** Opens a sealed text, or null when it is sealed to a class this vault cannot open (a field vault). */
+  openTextIfHeld(blob: Uint8Array): string | null;
+  /** HQ side: signs the master/identity keys this vault seals to (own + extra) for field vaults to apply. */
+  signRecipientSet(): SignedRecipientSet;
+  /** Field side: replaces the master/identity recipients with a newer set the pinned HQ key signed. */
+  applyRecipientSet(json: string): Promise<void>;
   catalog(): Promise<Catalog>;
 }
 
@@ -119,7 +139,14 @@ export class VaultSession implements UnlockedVault {
     return pair;
   }
 
+  private checkedHeader: VaultHeader | null = null;
+
   private recipientsFor(cls: KeyClass): Uint8Array[] {
+    // Before every seal to master/identity: the set must still be the one HQ signed (cheap once per header).
+    if (sealedToHq(cls) && this.checkedHeader !== this.header) {
+      assertRecipientsSignedByHq(this.header);
+      this.checkedHeader = this.header;
+    }
     return [this.header.keys[cls].publicKey, ...this.header.recipients[cls].map((r) => r.publicKey)].map((k) => b64.decode(k, 32));
   }
 
@@ -134,7 +161,7 @@ export class VaultSession implements UnlockedVault {
         ...this.header.recipients[cls].map((r) => ({ fingerprint: keyFingerprint(r.publicKey), label: this.openLabel(r.label) })),
       ];
     }
-    return { id: this.header.id, kind: this.header.kind, dir: this.dir, canOpen, recipients };
+    return { id: this.header.id, kind: this.header.kind, dir: this.dir, canOpen, recipients, hqFingerprint: hqFingerprintWords(this.header) };
   }
 
   private openLabel(sealed: string): string {
@@ -177,7 +204,9 @@ export class VaultSession implements UnlockedVault {
   private updateHeader(fn: (h: VaultHeader) => Promise<UnsignedVaultHeader> | UnsignedVaultHeader): Promise<void> {
     const next = this.headerWrite.then(async () => {
       this.guard();
-      const header = signVaultHeader(await fn(this.header), this.secrets.signing);
+      const unsigned = await fn(this.header);
+      assertRecipientsSignedByHq(unsigned); // refuse before anything is written
+      const header = signVaultHeader(unsigned, this.secrets.signing);
       await writeVaultHeader(this.dir, header);
       this.header = header;
       this.cachedInfo = this.computeInfo();
@@ -344,13 +373,21 @@ export class VaultSession implements UnlockedVault {
 
   async addRecipient(cls: KeyClass, card: RecipientCard, label: string): Promise<void> {
     this.guard();
+    if (this.header.kind === 'field' && sealedToHq(cls)) {
+      throw new SafehouseError(
+        'RECIPIENTS_NOT_SIGNED',
+        `A field vault seals ${cls} data only to keys HQ signed; a card cannot add one here. Nothing was changed. ` +
+          'If HQ really has a new key, ask HQ for a signed recipient set and apply that.',
+      );
+    }
     const checked = readRecipientCard(JSON.stringify(card));
     const publicKey = b64.encode(publicKeyFromCard(checked, cls));
     await this.updateHeader((h) => {
       const { sig: _sig, ...rest } = h;
       const known = [h.keys[cls].publicKey, ...h.recipients[cls].map((r) => r.publicKey)];
       if (known.includes(publicKey)) return rest;
-      const sealedLabel = b64.encode(this.sealValue('proxy', label));
+      // The label was typed by a person: in a field vault it is sealed to HQ like other typed text.
+      const sealedLabel = b64.encode(this.sealValue(this.sealClassFor('operational-text'), label));
       return { ...rest, recipients: { ...h.recipients, [cls]: [...h.recipients[cls], { publicKey, label: sealedLabel }] } };
     });
   }
@@ -359,7 +396,39 @@ export class VaultSession implements UnlockedVault {
     this.guard();
     const keys: Partial<Record<KeyClass, string>> = {};
     for (const cls of classes) keys[cls] = this.header.keys[cls].publicKey;
-    return makeRecipientCard(keys, this.header.signing.publicKey);
+    return signRecipientCard(keys, this.secrets.signing);
+  }
+
+  sealClassFor(purpose: SealedTextPurpose): KeyClass {
+    this.guard();
+    if (this.header.kind !== 'field') return 'proxy';
+    return purpose === 'subject-text' ? 'identity' : 'master';
+  }
+
+  openTextIfHeld(blob: Uint8Array): string | null {
+    try {
+      return this.openText(blob);
+    } catch (error) {
+      if (error instanceof SafehouseError && error.code === 'KEY_CLASS_UNAVAILABLE') return null;
+      throw error;
+    }
+  }
+
+  signRecipientSet(): SignedRecipientSet {
+    this.guard();
+    if (SEALED_TO_HQ.some((cls) => !this.secrets.classes[cls])) {
+      throw new SafehouseError('KEY_CLASS_UNAVAILABLE', 'Only HQ’s vault (which holds the master and identity keys) can sign a recipient set for field vaults.');
+    }
+    return signRecipientSet(recipientKeysOf(this.header), this.secrets.signing);
+  }
+
+  async applyRecipientSet(json: string): Promise<void> {
+    this.guard();
+    if (this.header.kind !== 'field' || this.header.hq === undefined) {
+      throw new SafehouseError('RECIPIENT_SET_INVALID', 'Only a field vault applies a recipient set signed by HQ. Nothing was changed.');
+    }
+    const hqLabel = b64.encode(this.sealValue('proxy', 'HQ')); // a fixed word, not typed: proxy class is fine
+    await this.updateHeader((h) => headerWithRecipientSet(h, json, hqLabel));
   }
 
   async catalog(): Promise<Catalog> {

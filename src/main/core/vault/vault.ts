@@ -4,11 +4,12 @@ import { SafehouseError } from '../../../shared/errors';
 import { DEFAULT_KDF, KDF_ALG, SALT_BYTES, assertSafeKdfParams, assertStrongPassphrase, deriveKek, type KdfParams } from './kdf';
 import { KEY_CLASSES, b64, newClassKeyPair, newSigningKey, wrapSecret, type ClassKeyPair, type KeyClass } from './keys';
 import { sealBytes } from './object-format';
-import { publicKeyFromCard, readRecipientCard, type RecipientCard } from './recipients';
+import { publicKeyFromCard, readRecipientCard, requireSignedCard, type RecipientCard } from './recipients';
+import { assertRecipientsSignedByHq } from './recipient-set';
 import { loadSodium } from './sodium';
 import { readVaultHeader, signVaultHeader, writeVaultHeader } from './vault-file';
 import { VAULT_FILE, VAULT_FORMAT, VAULT_FORMAT_VERSION, type UnsignedVaultHeader } from './vault-header';
-import { VaultSession, unwrapAll, type UnlockedVault, type VaultKind } from './vault-session';
+import { VaultSession, unwrapAll, wipeSecrets, type UnlockedVault, type VaultKind } from './vault-session';
 
 /**
  * The vault's public API: create, detect, unlock. Format: docs/vault-format.md. Design: DESIGN.md "The vault".
@@ -21,7 +22,7 @@ export { secretBuffersForTest, type UnlockedVault, type VaultInfo, type VaultKin
 
 export interface CreateVaultOptions {
   kind?: VaultKind;
-  /** Required for a field vault: HQ's card with at least master and identity keys. */
+  /** Required for a field vault: HQ's signed (v2) card with at least master and identity keys; it is pinned. */
   hqRecipientCard?: RecipientCard;
   /** Argon2id limits; refused below MODERATE or above the ceiling (see kdf.ts). */
   kdf?: KdfParams;
@@ -45,6 +46,8 @@ export async function createVault(dir: string, passphrase: string, options: Crea
   if (kind === 'field' && (!hq?.keys.master || !hq.keys.identity)) {
     throw new SafehouseError('INVALID_INPUT', 'A field vault needs HQ’s recipient card with master and identity keys.');
   }
+  // A field vault pins the key that signed HQ's card; an unsigned card would leave nothing to pin.
+  const pinned = kind === 'field' && hq ? requireSignedCard(hq) : undefined;
   const existing = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     if (error.code === 'ENOTDIR') throw new SafehouseError('VAULT_EXISTS');
@@ -87,7 +90,9 @@ export async function createVault(dir: string, passphrase: string, options: Crea
       keys,
       signing: { publicKey: b64.encode(signing.publicKey), wrapped: b64.encode(wrapSecret(kek, id, 'signing', signing.seed)) },
       recipients,
+      ...(pinned ? { hq: { card: pinned } } : {}),
     };
+    assertRecipientsSignedByHq(unsigned);
     const header = signVaultHeader(unsigned, signing);
     await writeVaultHeader(dir, header);
     return new VaultSession(dir, header, { classes, signing });
@@ -98,5 +103,14 @@ export async function createVault(dir: string, passphrase: string, options: Crea
 
 export async function unlockVault(dir: string, passphrase: string): Promise<UnlockedVault> {
   const header = await readVaultHeader(dir);
-  return new VaultSession(dir, header, await unwrapAll(header, passphrase));
+  const secrets = await unwrapAll(header, passphrase);
+  try {
+    // After the device signature (checked in unwrapAll), because that signature alone does not stop
+    // someone who has the passphrase: they could re-sign a vault.json that adds their own key.
+    assertRecipientsSignedByHq(header);
+  } catch (error) {
+    wipeSecrets(secrets);
+    throw error;
+  }
+  return new VaultSession(dir, header, secrets);
 }

@@ -212,8 +212,8 @@ function FaceReviewPanel({ clipId, durationSeconds }: { clipId: string; duration
       {scannedAt !== null && tracks.length === 0 && <p>No face was found. Scrub through the clip; draw a box and add it if a face was missed.</p>}
       <ol className="keyframes" aria-label="Face track list">
         {tracks.map((track, index) => (
-          <li key={track.id}>
-            <label>
+          <li key={track.id} style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '0.4rem' }}>
+            <label style={{ display: 'inline-flex', flexDirection: 'row', alignItems: 'center', gap: '0.3rem' }}>
               <input type="radio" name={`face-track-${clipId}`} checked={track.id === selected} onChange={() => setSelected(track.id)} /> Face {index + 1}
             </label>{' '}
             <button type="button" className="link" onClick={() => seek(track.from)}>
@@ -221,7 +221,7 @@ function FaceReviewPanel({ clipId, durationSeconds }: { clipId: string; duration
             </button>{' '}
             <span>{track.origin === 'drawn' ? 'drawn' : `detected${track.score !== null ? ` (${Math.round(track.score * 100)} %)` : ''}`}</span>
             {track.confirmed ? ' · confirmed' : ''}{' '}
-            <label>
+            <label style={{ display: 'inline-flex', flexDirection: 'row', alignItems: 'center', gap: '0.3rem' }}>
               Who:{' '}
               <select
                 value={track.subjectId ?? ''}

@@ -1,11 +1,16 @@
 import { useState } from 'react';
 import type { SubjectDetail } from '../../../shared/model';
+import { plural } from '../format';
 import { callCore } from '../safehouse';
 import { ErrorNotice } from './EmptyState';
+
+/** Rows shown before "Show all": someone in hundreds of clips must not push the tagger off the page. */
+const FIRST_ROWS = 10;
 
 /** Where a subject appears: clip, when, and whether a region track covers them. */
 export function SubjectAppearances({ subject, onRemoved }: { subject: SubjectDetail; onRemoved: () => void }) {
   const [error, setError] = useState<string | null>(null);
+  const [showAll, setShowAll] = useState(false);
   if (subject.appearances.length === 0) return <p className="muted">Not tagged in any clip yet.</p>;
   const remove = async (id: string) => {
     const result = await callCore('appearances.remove', { id });
@@ -26,7 +31,7 @@ export function SubjectAppearances({ subject, onRemoved }: { subject: SubjectDet
           </tr>
         </thead>
         <tbody>
-          {subject.appearances.map((appearance) => (
+          {(showAll ? subject.appearances : subject.appearances.slice(0, FIRST_ROWS)).map((appearance) => (
             <tr key={appearance.id}>
               <td>{appearance.clipCode}</td>
               <td>{appearance.ranges.length === 0 ? 'Whole clip' : appearance.ranges.map((r) => `${r.from.toFixed(1)}–${r.to.toFixed(1)} s`).join(', ')}</td>
@@ -46,6 +51,11 @@ export function SubjectAppearances({ subject, onRemoved }: { subject: SubjectDet
           ))}
         </tbody>
       </table>
+      {!showAll && subject.appearances.length > FIRST_ROWS && (
+        <button type="button" onClick={() => setShowAll(true)}>
+          Show all {plural(subject.appearances.length, 'appearance')}
+        </button>
+      )}
       {error && <ErrorNotice message={error} />}
     </>
   );
