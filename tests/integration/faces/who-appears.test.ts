@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/run';
+import { runVaultCli } from '../../helpers/vault-cli';
 import { createSafehouse, type Safehouse } from '../../../src/main/core/app';
 import { scoreProposals } from '../../../src/main/core/faces/identity-match';
 import { findMediaTools } from '../../../src/main/core/media/media-tools';
@@ -42,13 +42,7 @@ async function call<K extends CallName>(name: K, input: unknown): Promise<CallOu
   return result.value;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: { SH_PASS: PASS } };
-  const code = await runCli([...argv, '--vault', dir, '--passphrase-env', 'SH_PASS'], io, { version: 'test' });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runVaultCli(dir, ...argv);
 
 beforeAll(async () => {
   root = await tempDir('sh-who-');

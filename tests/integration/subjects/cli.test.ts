@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/run';
+import { runVaultCli } from '../../helpers/vault-cli';
 import { Catalog } from '../../../src/main/core/catalog';
 import { createVault } from '../../../src/main/core/vault/vault';
 import { appendGenesis } from '../../../src/main/core/audit/audit-log';
@@ -14,13 +14,7 @@ let clipA: string;
 let clipB: string;
 let exportId: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: { SH_PASS: PASS } };
-  const code = await runCli([...argv, '--vault', dir, '--passphrase-env', 'SH_PASS'], io, { version: 'test' });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runVaultCli(dir, ...argv);
 
 beforeAll(async () => {
   root = await tempDir('sh-subjects-cli-');
