@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { contentSecurityPolicy, contentSecurityPolicyMeta } from './src/main/electron/content-security-policy';
@@ -45,6 +46,28 @@ function contentSecurityPolicyPlugin(): Plugin {
   };
 }
 
+/**
+ * Copies what the face detector reads at run time (BlazeFace and FaceRes weights from @vladmandic/human, the .wasm
+ * binaries of @tensorflow/tfjs-backend-wasm) to resources/face-models, where the packaged app finds them.
+ * Copied from the installed npm packages on every build, never committed (see docs/faces.md).
+ */
+function faceModelsPlugin(): Plugin {
+  return {
+    name: 'safehouse-face-models',
+    writeBundle() {
+      const require = createRequire(import.meta.url);
+      const modelDir = resolve(dirname(require.resolve('@vladmandic/human')), '../models');
+      const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+      const target = resolve(__dirname, 'resources/face-models');
+      mkdirSync(target, { recursive: true });
+      for (const file of ['blazeface.json', 'blazeface.bin', 'faceres.json', 'faceres.bin']) copyFileSync(join(modelDir, file), join(target, file));
+      for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+        copyFileSync(join(wasmDir, file), join(target, file));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -52,9 +75,12 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          // The face analysis worker thread: an ordinary typed module, started by path (face-worker-client.ts).
+          'face-worker': resolve(__dirname, 'src/main/core/faces/face-worker.ts'),
         },
       },
     },
+    plugins: [faceModelsPlugin()],
   },
   preload: {
     // A sandboxed preload cannot require() packages, so everything it uses is bundled into it.

@@ -20,6 +20,12 @@ export default tseslint.config(
     },
   },
   {
+    // electron-builder loads its hooks with require(): packaging scripts are CommonJS.
+    files: ['scripts/packaging/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { callNames, eventNames } from '../shared/api';
 import { buildBridge } from './bridge';
 
@@ -15,5 +15,16 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.on(channel, wrapped);
       return () => ipcRenderer.removeListener(channel, wrapped);
     },
+  }),
+);
+
+/**
+ * A card folder dropped on the window: Electron no longer puts a path on File objects, so the page asks for
+ * it here. Only a real File (one the user dropped or picked) has a path; anything else gets an empty string.
+ */
+contextBridge.exposeInMainWorld(
+  'safehouseFiles',
+  Object.freeze({
+    pathOf: (file: unknown): string => (typeof File !== 'undefined' && file instanceof File ? webUtils.getPathForFile(file) : ''),
   }),
 );

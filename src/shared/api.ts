@@ -20,12 +20,23 @@ import type {
   SubjectDetail,
   VaultStatus,
   VaultSummary,
+  VaultVerification,
+  VerifyProgress,
   WipeBlocker,
   ExportProgress,
   ExportRecord,
   ExportResult,
   ProxyProgress,
   ProxyStatus,
+  OffloadJob,
+  IngestHistoryEntry,
+  MountedVolume,
+  ClipFaces,
+  FaceScanOutcome,
+  FaceScanProgress,
+  FaceTrack,
+  FaceProposal,
+  UnknownPersonGroup,
 } from './model';
 import type { Result } from './errors';
 
@@ -44,6 +55,8 @@ const pathInput = z
 
 const passphraseInput = z.string().min(1).max(1024);
 const idInput = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+/** A face proposal: the track id and the subject id it is proposed as. */
+const proposalIdInput = z.string().regex(/^[0-9a-f]{1,64}-[A-Za-z0-9_]{1,64}$/, 'not a proposal id');
 const noInput = z.object({}).strict();
 // subjects, consent, safety, audit: bounded text and numbers, so a compromised renderer cannot send megabytes
 const shortText = z.string().trim().min(1).max(200);
@@ -115,6 +128,10 @@ export const calls = {
         subjectId: idInput.optional(),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
+        // part of a clip code, card label or subject pseudonym
+        search: z.string().max(200).optional(),
+        sort: z.enum(['code', 'created', 'size', 'duration', 'status', 'kind']).optional(),
+        descending: z.boolean().optional(),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(500),
       })
@@ -141,6 +158,13 @@ export const calls = {
   ),
   'offload.interrupted': call<{ ingestId: string; cardId: string; startedAt: string }[]>()(noInput),
   'offload.report': call<IngestReport | null>()(z.object({ ingestId: idInput.optional() }).strict()),
+  // The window's offloads: queued in the core (one card at a time), so they outlive navigation and reloads.
+  'offload.queue': call<OffloadJob>()(z.object({ path: pathInput, label: z.string().max(200).optional() }).strict()),
+  'offload.jobs': call<OffloadJob[]>()(noInput),
+  'offload.pause': call<OffloadJob>()(z.object({ jobId: idInput, paused: z.boolean() }).strict()),
+  'offload.cancel': call<OffloadJob>()(z.object({ jobId: idInput }).strict()),
+  'offload.history': call<IngestHistoryEntry[]>()(noInput),
+  'cards.volumes': call<MountedVolume[]>()(noInput),
   'export.master': call<{ path: string; bytes: number }>()(z.object({ clipId: idInput, outPath: pathInput }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
   // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
@@ -188,6 +212,11 @@ export const calls = {
   'clips.review': call<ClipSafetyReport>()(z.object({ clipId: idInput, noPeople: z.literal(true) }).strict()),
   'safety.report': call<SafetyReport>()(noInput),
   'audit.verify': call<AuditVerification>()(z.object({ checkpointPath: pathInput.optional() }).strict()),
+  // Verifies a vault's audit log without opening a session: appends nothing, not even an unlock entry.
+  'audit.verifyReadOnly': call<AuditVerification>()(
+    z.object({ dir: pathInput, passphrase: passphraseInput, checkpointPath: pathInput.optional() }).strict(),
+    { public: true },
+  ),
   'audit.exportCheckpoint': call<AuditCheckpoint>()(z.object({ out: pathInput }).strict()),
   // proxies and export
   'proxies.status': call<ProxyStatus[]>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),
@@ -198,13 +227,49 @@ export const calls = {
     z.object({ outDir: pathInput, clipIds: z.array(idInput).max(10_000).optional(), recipient: z.string().trim().max(200).optional() }).strict(),
   ),
   'export.list': call<ExportRecord[]>()(noInput),
+  // integrity: every object's header, and with deep every object's content, against the catalog both ways
+  'vault.verify': call<VaultVerification>()(z.object({ deep: z.boolean() }).strict()),
+  // faces: automatic face tracks, reviewed and confirmed by a person
+  'faces.scan': call<FaceScanOutcome[]>()(
+    // Without clipIds: every clip not analysed yet. wait=false queues the scans and answers at once.
+    z.object({ clipIds: z.array(idInput).max(10_000).optional(), wait: z.boolean().optional() }).strict(),
+  ),
+  'faces.cancel': call<{ cancelled: number }>()(z.object({ clipIds: z.array(idInput).max(10_000).optional() }).strict()),
+  'faces.list': call<ClipFaces>()(z.object({ clipId: idInput }).strict()),
+  'faces.assign': call<FaceTrack>()(z.object({ clipId: idInput, trackId: idInput, subjectId: idInput.nullable() }).strict()),
+  'faces.confirm': call<ClipSafetyReport>()(z.object({ clipId: idInput }).strict()),
+  'faces.deleteTrack': call<{ removed: boolean }>()(z.object({ clipId: idInput, trackId: idInput }).strict()),
+  'faces.adjustTrack': call<FaceTrack>()(z.object({ clipId: idInput, trackId: idInput, keyframe: regionKeyframeInput }).strict()),
+  'faces.addTrack': call<FaceTrack>()(
+    z.object({ clipId: idInput, keyframes: z.array(regionKeyframeInput).min(2).max(100_000) }).strict()
+      .refine((v) => new Set(v.keyframes.map((k) => k.t)).size > 1, 'a drawn track must span some time (keyframes at two different times)'),
+  ),
+  // who appears where: proposals from face descriptors (HQ), decided by a person
+  'faces.proposals': call<FaceProposal[]>()(
+    z.object({ subjectId: idInput.optional(), states: z.array(z.enum(['pending', 'accepted', 'rejected'])).min(1).max(3).optional() }).strict(),
+  ),
+  'faces.decide': call<FaceProposal[]>()(
+    z.object({ proposalIds: z.array(proposalIdInput).min(1).max(10_000), decision: z.enum(['accept', 'reject']) }).strict(),
+  ),
+  'faces.groups': call<UnknownPersonGroup[]>()(noInput),
+  // The proposed face: a mosaic unless reveal (then audited as an unmasked view).
+  'faces.proposalThumbnail': call<{ mime: 'image/jpeg'; base64: string }>()(
+    z.object({ proposalId: proposalIdInput, reveal: z.boolean() }).strict(),
+  ),
+  'faces.nameTracks': call<{ named: number }>()(
+    z.object({ subjectId: idInput, tracks: z.array(z.object({ clipId: idInput, trackId: idInput }).strict()).min(1).max(10_000) }).strict(),
+  ),
+  'faces.forgetSubject': call<{ descriptorsDeleted: number; proposalsWithdrawn: number }>()(z.object({ subjectId: idInput }).strict()),
 } as const;
 
 export const events = {
   'offload.progress': {} as IngestProgress,
+  'offload.job': {} as OffloadJob,
   'vault.locked': {} as { reason: 'manual' | 'idle' },
   'proxy.progress': {} as ProxyProgress,
   'export.progress': {} as ExportProgress,
+  'verify.progress': {} as VerifyProgress,
+  'faces.progress': {} as FaceScanProgress,
 } as const;
 
 export type Calls = typeof calls;

@@ -32,6 +32,9 @@ export const errorMessages = {
   TOOL_CRASHED: 'ffmpeg or ffprobe stopped unexpectedly while working on this file. Nothing was lost; run the same command again to retry it.',
   TOOL_TIMEOUT: 'ffmpeg or ffprobe took too long on this file and was stopped. Nothing was lost; run the same command again to retry it.',
   CARD_READ_ERROR: 'The card reported a read error: the card may be damaged. Do not format it. Try another card reader, then run the same command again.',
+  OFFLOAD_CANCELLED: 'The offload was cancelled before it started. Nothing from this card was copied; start it again when ready.',
+  CANCELLED: 'The task was cancelled before it finished; nothing from it was stored. Start it again when you are ready.',
+  FACE_DETECTOR_MISSING: 'The face detector files (model weights or its WebAssembly runtime) were not found. Reinstall Safehouse, or from source run `npm ci` and `npm run build`.',
   INTERNAL: 'Something went wrong inside Safehouse. Your vault was not changed by this step.',
 } as const;
 

@@ -251,20 +251,44 @@ export type SafetyReasonCode =
   | 'clip-quarantined'
   | 'clip-failed'
   | 'clip-not-verified'
-  | 'clip-unreviewed';
+  | 'clip-unreviewed'
+  | 'faces-unconfirmed'
+  | 'appearance-proposed';
 
 export interface SafetyReason {
   code: SafetyReasonCode;
   status: Exclude<SafetyStatus, 'cleared'>;
   subjectId: string | null;
   message: string;
-  /** The action that resolves it. */
-  fix: string;
+  /** What resolves it, as data: each face (CLI, window, printed report) words it its own way. */
+  fix: SafetyFix;
+}
+
+/** The kinds of fix a safety reason can ask for. */
+export type SafetyFixAction =
+  | 'inspect-quarantined'
+  | 'offload-again'
+  | 'finish-offload'
+  | 'record-who-appears'
+  | 'recall-exports'
+  | 'leave-out-or-remove-appearance'
+  | 'record-consent'
+  | 'draw-face-regions'
+  | 'confirm-face-tracks'
+  | 'decide-proposals';
+
+/** One fix: what to do, to which clip and/or subject. */
+export interface SafetyFix {
+  action: SafetyFixAction;
+  clipId?: string;
+  subjectId?: string;
 }
 
 export interface ClipSafetyReport {
   clipId: string;
   code: string;
+  /** The card it came from, so problems can be grouped by card. */
+  cardId: string;
   status: ClipStatus;
   safety: SafetyStatus;
   subjectIds: string[];
@@ -288,7 +312,7 @@ export interface SafetyReport {
   subjects: SubjectSafetyReport[];
 }
 
-export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid';
+export type AuditProblemKind = 'edited' | 'missing' | 'chain-broken' | 'bad-signature' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid' | 'empty';
 
 export interface AuditProblem {
   seq: number | null;
@@ -314,6 +338,68 @@ export interface AuditCheckpoint {
   createdAt: string;
   publicKey: string;
   signature: string;
+}
+
+// vault verification
+
+/** What is wrong with one vault object. */
+export type ObjectProblemKind =
+  | 'missing' // the catalog records it; its file is gone
+  | 'header-damaged' // magic, version, class, id or header MAC do not check out
+  | 'wrong-class' // its header names another key class than the catalog records
+  | 'size-mismatch' // its length does not give the size the catalog records
+  | 'content-damaged' // a content frame fails authentication, or the stream is cut or extended
+  | 'hash-mismatch'; // decrypts, but not to what was written (or, in a field vault, the sealed file changed)
+
+/** Something that depends on an object, and so is lost or unusable while the object is damaged. */
+export interface ObjectOwner {
+  role: 'master' | 'clip-report' | 'ingest-report' | 'evidence' | 'proxy' | 'thumbnails' | 'export-manifest';
+  clipId: string | null;
+  clipCode: string | null;
+  cardId: string | null;
+  subjectId: string | null;
+  exportId: string | null;
+}
+
+export interface DamagedObject {
+  objectId: string;
+  keyClass: KeyClass | null;
+  problem: ObjectProblemKind;
+  message: string;
+  /** Empty when nothing in the catalog points at it. */
+  owners: ObjectOwner[];
+}
+
+export interface VaultVerification {
+  /** No recorded object is missing or damaged (as far as `deep` looked). */
+  intact: boolean;
+  deep: boolean;
+  checkedAt: string;
+  objects: {
+    recorded: number;
+    onDisk: number;
+    /** Header checked (and, where this vault holds the class key, authenticated). */
+    headersChecked: number;
+    /** --deep: every frame decrypted and authenticated, and compared with the recorded hash where one exists. */
+    contentChecked: number;
+  };
+  /** What this vault could not open and so checked only as far as it could (a field vault: master, identity). */
+  notOpened: { keyClass: KeyClass; count: number; checkedAs: string }[];
+  damaged: DamagedObject[];
+  /** Object files no catalog row records: left by an interrupted write (the next offload removes them). */
+  unrecorded: string[];
+  /** What was lost with the damaged objects. */
+  lost: {
+    clips: { clipId: string; code: string; cardId: string; what: ObjectOwner['role'] }[];
+    cards: { cardId: string; label: string }[];
+    subjects: { subjectId: string; pseudonym: string }[];
+  };
+}
+
+export interface VerifyProgress {
+  phase: 'headers' | 'content';
+  done: number;
+  total: number;
 }
 
 /** What happened to one file of a card in an offload. */
@@ -437,4 +523,115 @@ export interface ClipReport {
   sidecarsLeftOnCard: { file: string; carriesLocation: boolean }[];
   proof: { clean: boolean; problems: string[] } | null;
   timecode: string | null;
+}
+
+// offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them
+
+export type OffloadJobState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One card offload as the core runs it: queued behind another, running, paused between files, or finished. */
+export interface OffloadJob {
+  id: string;
+  path: string;
+  label: string | null;
+  state: OffloadJobState;
+  /** Asked to stop: files already being copied finish (so the vault stays consistent), no new ones start. */
+  cancelRequested: boolean;
+  queuedAt: string;
+  /** The latest overall progress; null until the first file starts. */
+  progress: IngestProgress | null;
+  /** Files being worked on right now, each with its own bytes and step. */
+  files: IngestProgress[];
+  result: OffloadResult | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A finished offload whose stored report can be opened. */
+export interface IngestHistoryEntry {
+  ingestId: string;
+  cardId: string;
+  cardLabel: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: { verified: number; quarantined: number; failed: number; skipped: number };
+  safeToWipe: boolean;
+}
+
+/** A mounted removable volume the app found by itself (under /media, /run/media or /Volumes). */
+export interface MountedVolume {
+  path: string;
+  name: string;
+}
+
+/** One face followed through a clip: a region track (0–1 of the frame, top-left origin, seconds). */
+export interface FaceTrack {
+  id: string;
+  clipId: string;
+  /** The subject this face was assigned to; null = an unknown person, always covered. */
+  subjectId: string | null;
+  /** The appearance the assignment recorded (the track is its face region); null when unassigned. */
+  appearanceId: string | null;
+  origin: 'detected' | 'drawn';
+  /** A person confirmed (or drew or adjusted) this track. */
+  confirmed: boolean;
+  /** Highest detector score; null for a drawn track. */
+  score: number | null;
+  from: number;
+  to: number;
+  keyframes: RegionKeyframe[];
+}
+
+export interface ClipFaces {
+  clipId: string;
+  code: string;
+  /** null: never analysed (the proxy stays a full mosaic). */
+  scannedAt: string | null;
+  /** When a person last confirmed the tracks; null while unconfirmed. */
+  confirmedAt: string | null;
+  tracks: FaceTrack[];
+}
+
+export interface FaceScanProgress {
+  clipId: string;
+  code: string;
+  state: 'queued' | 'analysing' | 'done' | 'failed' | 'cancelled' | 'skipped';
+  fraction: number | null;
+  /** Tracks found, once done. */
+  tracks?: number;
+  error?: string;
+}
+
+export interface FaceScanOutcome {
+  clipId: string;
+  code: string;
+  result: 'done' | 'failed' | 'cancelled' | 'skipped';
+  tracks: number;
+  /** Sampled frames analysed and the seconds it took (wall clock), for the speed report. */
+  frames: number;
+  seconds: number;
+  error?: string;
+}
+
+/** "This face track may be that subject": proposed from face descriptors, decided by a person. */
+export type FaceProposalState = 'pending' | 'accepted' | 'rejected';
+
+export interface FaceProposal {
+  id: string;
+  clipId: string;
+  code: string;
+  trackId: string;
+  subjectId: string;
+  /** Similarity of the faces, 0–1. */
+  score: number;
+  /** Seconds: the track's time range in the clip. */
+  from: number;
+  to: number;
+  state: FaceProposalState;
+  decidedAt: string | null;
+}
+
+/** Unassigned face tracks that look like one person ("unknown person N"), to be named at once. */
+export interface UnknownPersonGroup {
+  number: number;
+  tracks: { trackId: string; clipId: string; code: string; from: number; to: number }[];
 }

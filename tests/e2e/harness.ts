@@ -82,6 +82,13 @@ export async function openApp(safehouse: Safehouse): Promise<AppPage> {
         };
       }
       Object.defineProperty(window, 'safehouse', { value: Object.freeze(bridge) });
+      // Stands in for the preload's webUtils.getPathForFile: Chromium alone never tells a dropped file's
+      // path, so a test names the path a dropped File (by its name) stands for in window.__dropPaths.
+      Object.defineProperty(window, 'safehouseFiles', {
+        value: Object.freeze({
+          pathOf: (file: unknown) => (file instanceof File ? ((window as unknown as { __dropPaths?: Record<string, string> }).__dropPaths?.[file.name] ?? '') : ''),
+        }),
+      });
       Object.defineProperty(window, '__safehouseEmit', {
         value: (name: string, payload: unknown) => listeners.get(name)?.forEach((listener) => listener(payload)),
       });

@@ -38,12 +38,13 @@ describe('story: from card to recall', () => {
     await page.getByLabel('Vault folder').fill(path.join(base, 'vault'));
     await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
     await page.getByLabel('Type it again').fill('correct horse battery staple');
+    await page.getByLabel('I understand that if this passphrase is lost, the footage is lost.').check();
     await app.screenshot('story-01-vault-create');
     await page.getByRole('button', { name: 'Create vault' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
   });
 
-  it('offloads the card with progress until it is verified and safe to wipe', async () => {
+  it('offloads the card with progress until every clip is verified, and names what stays on the card', async () => {
     const { page } = app;
     await page.getByLabel('Camera card folder').fill(card.root);
     await page.getByRole('button', { name: 'Scan card' }).click();
@@ -54,7 +55,10 @@ describe('story: from card to recall', () => {
     await app.screenshot('story-03-offload-progress');
     const banner = page.locator('.wipe-banner');
     await banner.waitFor({ timeout: 120_000 });
-    expect(await banner.textContent()).toContain('Safe to wipe');
+    // The fixture card holds files that cannot be copied (a link out of the card, odd names): formatting it
+    // would lose them, so it is not safe to wipe, and the banner names them.
+    expect(await banner.textContent()).toContain('Not safe to wipe');
+    expect(await banner.textContent()).toContain('outside');
     await app.screenshot('story-04-offload-verified');
     await noSeriousAxe();
 
@@ -70,6 +74,7 @@ describe('story: from card to recall', () => {
     await nav('Safety');
     const { page } = app;
     await page.getByRole('img', { name: /Clips by safety status/ }).waitFor();
+    await page.getByLabel('Find a clip').fill(clip.code);
     await expect.poll(() => page.getByRole('list', { name: 'Problems' }).textContent()).toContain(`Nobody has recorded who appears in ${clip.code}`);
     await expect.poll(() => page.locator('.audit-result').textContent()).toContain('Intact');
     await app.screenshot('story-05-safety-unreviewed');
@@ -97,16 +102,25 @@ describe('story: from card to recall', () => {
     await noSeriousAxe();
     await dialog.getByRole('button', { name: 'Add subject' }).click();
     await page.getByRole('heading', { name: pseudonym }).waitFor();
+    // The real name stays hidden until asked for, and is hidden again after leaving the screen.
+    expect(await page.locator('.subject-detail').textContent()).not.toContain('Sealed Realname');
+    await page.getByRole('button', { name: `Reveal the real name of ${pseudonym}` }).click();
     await expect.poll(() => page.locator('.subject-detail').textContent()).toContain('Sealed Realname');
     await app.screenshot('story-08-subject-created');
+    await nav('Library');
+    await nav('Subjects');
+    await page.locator('.subject-item', { hasText: pseudonym }).click();
+    await page.getByRole('heading', { name: pseudonym }).waitFor();
+    expect(await page.locator('.subject-detail').textContent()).not.toContain('Sealed Realname');
   });
 
   it('tags an appearance with a region track drawn on the paused proxy', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Tag an appearance' }).click();
     const tagger = page.getByRole('form', { name: 'Tag an appearance' });
-    const option = tagger.locator('option', { hasText: clip.code });
-    await tagger.getByLabel('Clip').selectOption((await option.getAttribute('value'))!);
+    // Found by search (no cap on how many clips can be reached), then chosen.
+    await tagger.getByLabel('Find the clip').fill(clip.code);
+    await tagger.getByRole('list', { name: 'Matching clips' }).getByRole('button', { name: new RegExp(`^${clip.code} `) }).click();
 
     // No proxy yet: the tagger offers to make one, then plays it.
     const make = tagger.getByRole('button', { name: 'Make the proxy now' });
@@ -159,10 +173,12 @@ describe('story: from card to recall', () => {
   it('shows why the clip still needs review, and links to the fix', async () => {
     await nav('Safety');
     const { page } = app;
-    const problem = page.locator('.problem', { hasText: clip.code });
+    await page.getByLabel('Find a clip').fill(clip.code);
+    const problem = page.locator('.problem', { hasText: clip.code }).filter({ hasText: 'No consent is recorded' });
     await expect.poll(() => problem.textContent()).toContain(`No consent is recorded for “${pseudonym}”`);
+    expect(await page.locator('.safety').textContent()).not.toMatch(/safehouse |--subject|--clip/);
     await app.screenshot('story-12-safety-needs-consent');
-    await problem.getByRole('button', { name: 'Open the subject' }).click();
+    await problem.getByRole('button', { name: 'Record their consent' }).click();
     await page.getByRole('heading', { name: pseudonym }).waitFor();
   });
 
@@ -182,6 +198,7 @@ describe('story: from card to recall', () => {
     await noSeriousAxe();
 
     await nav('Safety');
+    await page.getByLabel('Find a clip').fill(clip.code);
     await expect.poll(() => page.locator('.problem', { hasText: clip.code }).count()).toBe(0);
     await app.screenshot('story-14-safety-cleared');
   });
@@ -232,6 +249,8 @@ describe('story: from card to recall', () => {
     await form.getByRole('button', { name: 'Withdraw consent…' }).click();
     const dialog = page.getByRole('dialog', { name: `Withdraw consent for ${pseudonym}?` });
     await dialog.waitFor();
+    // The safe answer has focus: Enter here keeps consent.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep consent');
     await app.screenshot('story-17-withdraw-confirm');
     await noSeriousAxe();
     await dialog.getByRole('button', { name: 'Withdraw and block clips' }).click();
@@ -244,13 +263,17 @@ describe('story: from card to recall', () => {
     const history = (await page.getByRole('table', { name: 'Consent history' }).textContent()) ?? '';
     expect(history).toContain('Consent withdrawn');
     expect(history).toContain('Consent given');
+    // Just after a withdrawal the form has no default: one click cannot re-consent.
+    expect(await form.getByLabel('New consent state').inputValue()).toBe('');
+    expect(await form.getByRole('button', { name: 'Record consent' }).isDisabled()).toBe(true);
     // Newest first: the withdrawal is the current record, the earlier consent is kept below it.
     expect(history.indexOf('Consent withdrawn')).toBeLessThan(history.indexOf('Consent given'));
     await app.screenshot('story-18-withdrawn-recall');
     await noSeriousAxe();
 
     await nav('Safety');
-    const problem = page.locator('.problem', { hasText: clip.code });
+    await page.getByLabel('Find a clip').fill(clip.code);
+    const problem = page.locator('.problem', { hasText: clip.code }).first();
     await expect.poll(() => problem.textContent()).toContain('Blocked');
     expect(await problem.textContent()).toContain('withdrew consent');
     await app.screenshot('story-19-safety-blocked');

@@ -122,6 +122,13 @@ export const ipcRenderer = {
   },
 };
 
+/** Electron gives a dropped File's path; the stand-in reads the path a test attached to its object. */
+export const webUtils = {
+  getPathForFile(file: unknown): string {
+    return (file as { testPath?: string } | null)?.testPath ?? '';
+  },
+};
+
 export const contextBridge = {
   exposeInMainWorld(key: string, value: unknown): void {
     recorded.exposed.set(key, value);

@@ -2,7 +2,8 @@ import { exitCodes } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { requireText } from './subject-commands';
-import { runUnlockedCall, unlockForCommand } from './vault-commands';
+import { readPassphrase } from './passphrase';
+import { requireVaultDir, runUnlockedCall } from './vault-commands';
 
 /** Verifying the hash-chained audit log, and exporting the signed checkpoint that makes truncation visible. */
 export const auditCommands: Command[] = [
@@ -12,10 +13,11 @@ export const auditCommands: Command[] = [
     summary: 'Check the audit log: exit 0 if intact, 1 with what was edited, deleted, reordered, inserted or cut off.',
     options: { ...vaultOptions, ...jsonOption, checkpoint: { type: 'string' } },
     async run(context) {
-      const failed = await unlockForCommand(context);
-      if (failed !== null) return failed;
+      // Read-only: the vault is opened for this check alone, and the check appends nothing to the log.
+      const dir = requireVaultDir(context.values);
+      const passphrase = await readPassphrase(context.io, context.values['passphrase-env'] as string | undefined);
       const checkpoint = context.values['checkpoint'];
-      const result = await context.safehouse.call('audit.verify', typeof checkpoint === 'string' ? { checkpointPath: checkpoint } : {});
+      const result = await context.safehouse.call('audit.verifyReadOnly', { dir, passphrase, ...(typeof checkpoint === 'string' ? { checkpointPath: checkpoint } : {}) });
       if (!result.ok) return reportFailure(context.io, context.json, result);
       const v = result.value;
       if (context.json) printJson(context.io, { ok: v.intact, verification: v });

@@ -1,4 +1,5 @@
 import type { ExportResult, ProxyStatus } from '../../shared/model';
+import { displayName } from '../../shared/display-text';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
@@ -11,7 +12,7 @@ function clipIdsFrom(values: Record<string, unknown>): string[] | undefined {
 }
 
 function exportText(result: ExportResult): string {
-  const lines = result.exported.map((clip) => `  exported  ${clip.code}  ${clip.file}  (${clip.mode === 'none' ? 'not masked' : `masked: ${clip.mode}`})`);
+  const lines = result.exported.map((clip) => `  exported  ${clip.code}  ${displayName(clip.file)}  (${clip.mode === 'none' ? 'not masked' : `masked: ${clip.mode}`})`);
   for (const clip of result.refused) lines.push(`  REFUSED   ${clip.code || clip.clipId}  ${clip.reason}`);
   if (result.manifestFile) lines.push(`${result.exported.length} proxies and manifest.csv written to ${result.outDir} (export ${result.exportId}).`);
   else lines.push('Nothing was exported.');

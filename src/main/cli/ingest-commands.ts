@@ -1,17 +1,17 @@
 import type { IngestProgress, OffloadResult } from '../../shared/model';
+import { displayName, quotedName } from '../../shared/display-text';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { runUnlockedCall, unlockForCommand } from './vault-commands';
 import { failureText, quarantineText, verdictLines } from './wipe-words';
-import { displayPath } from '../core/ingest/card-scan';
 
 const formatMb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 function progressLine(progress: IngestProgress): string {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 100;
   const eta = progress.etaSeconds === null ? '' : `, ${progress.etaSeconds}s left`;
-  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file ?? ''}`;
+  return `[${String(percent).padStart(3)}%] ${progress.filesDone}/${progress.filesTotal} files, ${formatMb(progress.bytesDone)} of ${formatMb(progress.bytesTotal)}, ${progress.megabytesPerSecond} MB/s${eta}  ${progress.step.padEnd(8)} ${progress.file === null ? '' : displayName(progress.file)}`;
 }
 
 /** The reason of one file's outcome in words: from its code when the core gave one. */
@@ -26,9 +26,9 @@ function summaryText(result: OffloadResult): string {
     const found = entry.findings.location + entry.findings.identity + entry.findings.device;
     const removed = found > 0 ? `, removed ${entry.findings.location} location / ${entry.findings.identity} identity / ${entry.findings.device} device fields` : '';
     const reason = outcomeReason(entry);
-    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${displayPath(entry.file)}${removed}${reason ? `: ${reason}` : ''}`;
+    return `  ${entry.status.padEnd(11)} ${entry.code ?? '-'.padEnd(5)} ${quotedName(entry.file)}${removed}${reason ? `: ${displayName(reason)}` : ''}`;
   });
-  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${JSON.stringify(entry.file)}: ${entry.reason}`);
+  for (const entry of result.notIngested) if (entry.kind !== 'skipped') lines.push(`  not copied  ${quotedName(entry.file)}: ${displayName(entry.reason)}`);
   const { verified, quarantined, failed, skipped } = result.counts;
   lines.push(`${verified} verified, ${quarantined} quarantined, ${failed} failed, ${skipped} already in the vault.`);
   if (result.proxies) {
@@ -89,7 +89,7 @@ export const ingestCommands: Command[] = [
         text: (clips) =>
           clips.length === 0
             ? 'No clips yet. Offload a card with `safehouse ingest SOURCE --vault DIR`.\n'
-            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${JSON.stringify(clip.originalName)}${clip.reason ? `  ${clip.reason}` : ''}\n`).join(''),
+            : clips.map((clip) => `${clip.code}  ${clip.id}  ${clip.kind.padEnd(5)} ${clip.status.padEnd(11)} ${quotedName(clip.originalName)}${clip.reason ? `  ${displayName(clip.reason)}` : ''}\n`).join(''),
       });
     },
   },
@@ -103,7 +103,7 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof clipId !== 'string' || typeof out !== 'string') throw new UsageError('--clip ID and --out FILE are required.');
       return runUnlockedCall(context, 'export.master', { clipId, outPath: out }, {
-        text: (written) => `Wrote ${written.path} (${formatMb(written.bytes)}).\n`,
+        text: (written) => `Wrote ${displayName(written.path)} (${formatMb(written.bytes)}).\n`,
       });
     },
   },
@@ -137,7 +137,7 @@ export const ingestCommands: Command[] = [
         text: (cards) =>
           cards
             .map((card) => {
-              const head = `${card.id}  ${JSON.stringify(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`;
+              const head = `${card.id}  ${quotedName(card.label)}  ${card.verifiedCount}/${card.clipCount} read back  ${card.safeToWipe ? 'safe to wipe' : 'NOT safe to wipe'}\n`;
               return card.safeToWipe || card.wipeBlockers.length === 0 ? head : `${head}${verdictLines(card, '    ').slice(1).join('\n')}\n`;
             })
             .join(''),
@@ -154,7 +154,7 @@ export const ingestCommands: Command[] = [
       const out = context.values['out'];
       if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
       return runUnlockedCall(context, 'card.exportMhl', { cardId, outPath: out }, {
-        text: (mhl) => `Wrote ${mhl.path} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
+        text: (mhl) => `Wrote ${displayName(mhl.path)} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
       });
     },
   },
@@ -179,7 +179,7 @@ export const ingestCommands: Command[] = [
       const wiped = await context.safehouse.call('card.wipe', { path: context.positionals[0]! });
       if (!wiped.ok) return reportFailure(context.io, context.json, wiped);
       if (context.json) printJson(context.io, wiped.value);
-      else context.io.stdout(`Deleted ${wiped.value.deleted.length} files from the card.\n${wiped.value.kept.map((kept) => `  kept ${JSON.stringify(kept.file)}: ${kept.reason}\n`).join('')}`);
+      else context.io.stdout(`Deleted ${wiped.value.deleted.length} files from the card.\n${wiped.value.kept.map((kept) => `  kept ${quotedName(kept.file)}: ${displayName(kept.reason)}\n`).join('')}`);
       return wiped.value.kept.length > 0 ? exitCodes.failed : exitCodes.ok;
     },
   },

@@ -1,15 +1,19 @@
 import { parseArgs } from 'node:util';
+import { terminalJson, terminalText } from '../../shared/display-text';
 import { createSafehouse, type Safehouse } from '../core/app';
 import { type CliIo, exitCodes, UsageError } from './cli-io';
 import type { Command } from './command';
 import { exportCommands } from './export-commands';
+import { faceCommands } from './face-commands';
+import { appearanceProposalCommands } from './appearance-proposal-commands';
 import { ingestCommands } from './ingest-commands';
 import { auditCommands } from './audit-commands';
 import { statusCommands } from './status-commands';
 import { subjectCommands } from './subject-commands';
+import { verifyCommands } from './verify-commands';
 import { keyCommands, vaultCommands } from './vault-commands';
 
-export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands];
+export const commands: Command[] = [...vaultCommands, ...keyCommands, ...ingestCommands, ...exportCommands, ...subjectCommands, ...auditCommands, ...statusCommands, ...verifyCommands, ...faceCommands, ...appearanceProposalCommands];
 
 function helpText(version: string): string {
   const width = Math.max(...commands.map((command) => command.words.join(' ').length));
@@ -37,6 +41,15 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
     if (command.words.every((word, index) => argv[index] === word)) return { command, rest: argv.slice(command.words.length) };
   }
   return null;
+}
+
+/**
+ * Every line a command prints passes through here: control and bidi characters a name smuggled into a
+ * message are escaped (names themselves are escaped where they are printed, display-text.ts). JSON stays
+ * exact JSON: the escapes it gets are JSON's own \uXXXX, which parse back to the same characters.
+ */
+function guardOutput(io: CliIo, json: boolean): CliIo {
+  return { ...io, stdout: (text) => io.stdout(json ? terminalJson(text) : terminalText(text)), stderr: (text) => io.stderr(terminalText(text)) };
 }
 
 /** Runs the CLI and returns its exit code. Never calls process.exit, so tests can run it in-process. */
@@ -72,12 +85,13 @@ export async function runCli(argv: string[], io: CliIo, options: { version: stri
     if (parsed.positionals.length < limits.min || parsed.positionals.length > limits.max) {
       throw new UsageError(`wrong number of arguments.\nUsage: ${command.usage}`);
     }
+    const json = (parsed.values as Record<string, unknown>)['json'] === true;
     return await command.run({
-      io,
+      io: guardOutput(io, json),
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       safehouse,
-      json: (parsed.values as Record<string, unknown>)['json'] === true,
+      json,
     });
   } catch (error) {
     if (error instanceof UsageError) {

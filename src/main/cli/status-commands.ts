@@ -5,6 +5,7 @@ import { type Command, jsonOption, vaultOptions } from './command';
 import { printJson, reportFailure } from './output';
 import { requireText } from './subject-commands';
 import { runUnlockedCall, unlockForCommand } from './vault-commands';
+import { fixCommand } from './safety-fix-words';
 
 /** The safety report: per clip and per subject, as JSON/text or as the producer's HTML page. */
 export const statusCommands: Command[] = [
@@ -19,7 +20,7 @@ export const statusCommands: Command[] = [
           const { cleared, needsReview, blocked } = report.counts;
           const problems = report.clips
             .filter((clip) => clip.safety !== 'cleared')
-            .map((clip) => `\n${clip.code} (${clip.clipId}): ${clip.safety}\n${clip.reasons.map((reason) => `  - ${reason.message}\n    fix: ${reason.fix}\n`).join('')}`);
+            .map((clip) => `\n${clip.code} (${clip.clipId}): ${clip.safety}\n${clip.reasons.map((reason) => `  - ${reason.message}\n    fix: ${fixCommand(reason.fix)}\n`).join('')}`);
           return `${cleared} cleared, ${needsReview} need review, ${blocked} blocked.\n${problems.join('')}`;
         },
         json: (report) => ({ ok: true, ...report }),

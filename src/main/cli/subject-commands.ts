@@ -1,4 +1,5 @@
 import { PROTECTIONS, type ExportRecall, type Protection, type SubjectDetail } from '../../shared/model';
+import { displayName } from '../../shared/display-text';
 import { UsageError } from './cli-io';
 import { type Command, jsonOption, vaultOptions } from './command';
 import { parseTimecode } from './timecode';
@@ -31,16 +32,16 @@ function timeFlag(values: Record<string, unknown>, flag: string): number | undef
 
 export function formatRecall(recall: ExportRecall[]): string {
   if (recall.length === 0) return 'No past export contained their clips: nothing to recall.\n';
-  const lines = recall.map((e) => `  ${e.createdAt}  to ${e.recipient}  clips ${e.clips.map((c) => c.code).join(', ')}  (export ${e.exportId})`);
+  const lines = recall.map((e) => `  ${e.createdAt}  to ${displayName(e.recipient)}  clips ${e.clips.map((c) => c.code).join(', ')}  (export ${e.exportId})`);
   return `Recall these exports, which contained their clips:\n${lines.join('\n')}\n`;
 }
 
 function describe(subject: SubjectDetail): string {
-  const consent = subject.consent ? `${subject.consent.state}${subject.consent.scope ? ` (${subject.consent.scope})` : ''}, ${subject.consent.recordedAt} by ${subject.consent.recordedBy}` : 'not recorded';
-  const identity = subject.identity ? `Real name: ${subject.identity.realName || '(none)'}\n` : subject.identitySealed ? 'Identity: sealed to HQ (this vault cannot open it)\n' : '';
+  const consent = subject.consent ? `${subject.consent.state}${subject.consent.scope ? ` (${displayName(subject.consent.scope)})` : ''}, ${subject.consent.recordedAt} by ${displayName(subject.consent.recordedBy)}` : 'not recorded';
+  const identity = subject.identity ? `Real name: ${displayName(subject.identity.realName) || '(none)'}\n` : subject.identitySealed ? 'Identity: sealed to HQ (this vault cannot open it)\n' : '';
   const clips = subject.appearances.map((a) => a.clipCode);
   return [
-    `${subject.pseudonym}  (id ${subject.id})\n`,
+    `${displayName(subject.pseudonym)}  (id ${subject.id})\n`,
     identity,
     `Consent: ${consent}\n`,
     `Protection: ${subject.protection.join(', ') || 'none'}\n`,
@@ -78,7 +79,7 @@ export const subjectCommands: Command[] = [
         text: (subjects) =>
           subjects.length === 0
             ? 'No subjects recorded yet.\n'
-            : subjects.map((s) => `${s.id}  ${s.pseudonym}  consent: ${s.consent?.state ?? 'not recorded'}  protect: ${s.protection.join(',') || 'none'}\n`).join(''),
+            : subjects.map((s) => `${s.id}  ${displayName(s.pseudonym)}  consent: ${s.consent?.state ?? 'not recorded'}  protect: ${s.protection.join(',') || 'none'}\n`).join(''),
         json: (subjects) => ({ ok: true, subjects }),
       });
     },
@@ -125,7 +126,7 @@ export const subjectCommands: Command[] = [
       const id = requireText(context.values, 'subject');
       const protection = parseProtectionList(requireText(context.values, 'set'));
       return runUnlockedCall(context, 'subjects.setProtection', { id, protection }, {
-        text: (subject) => `${subject.pseudonym}: protect ${subject.protection.join(', ') || 'nothing'}.\n`,
+        text: (subject) => `${displayName(subject.pseudonym)}: protect ${subject.protection.join(', ') || 'nothing'}.\n`,
         json: (subject) => ({ ok: true, subject }),
       });
     },
@@ -141,7 +142,7 @@ export const subjectCommands: Command[] = [
       const kind = typeof context.values['kind'] === 'string' ? context.values['kind'] : 'release';
       if (!['release', 'verbal', 'document', 'other'].includes(kind)) throw new UsageError('--kind must be release, verbal, document or other.');
       return runUnlockedCall(context, 'subjects.addEvidence', { id, path, kind: kind as 'release' }, {
-        text: () => `Sealed into the vault. The original file is still at ${path}: delete it securely once you have checked the vault.\n`,
+        text: () => `Sealed into the vault. The original file is still at ${displayName(path)}: delete it securely once you have checked the vault.\n`,
         json: (subject) => ({ ok: true, subject }),
       });
     },

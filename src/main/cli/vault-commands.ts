@@ -5,7 +5,7 @@ import { exitCodes, UsageError } from './cli-io';
 import { readPassphrase } from './passphrase';
 import { printJson, reportFailure } from './output';
 
-function requireVaultDir(values: Record<string, unknown>): string {
+export function requireVaultDir(values: Record<string, unknown>): string {
   const dir = values['vault'];
   if (typeof dir !== 'string' || dir === '') throw new UsageError('--vault DIR is required: the folder that holds (or will hold) the vault.');
   return dir;

@@ -15,9 +15,12 @@ import { readClipReport } from './ingest/clip-report';
 import { scanCardForPreview } from './ingest/card-preview';
 import { ingestHandlers } from './ingest/handlers';
 import { subjectHandlers } from './subjects/handlers';
-import { appendAudit } from './audit/audit-log';
+import { appendAudit, appendGenesis } from './audit/audit-log';
 import { proxyHandlers } from './proxies/handlers';
+import { integrityHandlers } from './integrity/handlers';
 import { proxyQueue } from './proxies/proxy-queue';
+import { faceHandlers } from './faces/handlers';
+import { cancelScans, faceQueue } from './faces/face-scan';
 
 export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
@@ -44,7 +47,7 @@ export interface Safehouse {
 }
 
 /** Each capability folder contributes the handlers for its calls. */
-const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers];
+const capabilityHandlers: ((context: CoreContext) => HandlerMap)[] = [ingestHandlers, subjectHandlers, proxyHandlers, integrityHandlers, faceHandlers];
 
 function mergeHandlers(maps: HandlerMap[]): Handlers {
   const merged: HandlerMap = {};
@@ -87,6 +90,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     vault = unlocked;
     lockedDir = unlocked.info.dir;
     unlocked.setAutoLock(autoLockMinutes === null ? null : autoLockMinutes * 60_000, () => {
+      cancelScans(unlocked);
       playback.clear();
       hub.emit('vault.locked', { reason: 'idle' });
     });
@@ -126,7 +130,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
     'vault.create': async ({ dir, passphrase, kind, hqRecipientCard }) => {
       await loadSodium(); // parsing a recipient card checks its fingerprint with libsodium
       const created = await createVault(dir, passphrase, { kind, ...(hqRecipientCard ? { hqRecipientCard: readRecipientCard(hqRecipientCard) } : {}) });
-      await appendAudit(created, 'vault.create', { kind: created.info.kind }).catch((error: unknown) => {
+      await appendGenesis(created).catch((error: unknown) => {
         created.lock(); // never leave secrets in memory for a session nobody holds
         throw error;
       });
@@ -144,6 +148,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       if (vault && !vault.isLocked()) {
         // Locking must never fail: an audit write error (disk full) does not keep the vault open.
         await appendAudit(vault, 'vault.lock', { reason: 'manual' }).catch(() => undefined);
+        cancelScans(vault);
         vault.lock();
         playback.clear();
         hub.emit('vault.locked', { reason: 'manual' });
@@ -158,7 +163,9 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       return summarize(unlocked);
     },
     'recipients.export': async ({ classes }) => {
-      const card = requireVault().exportRecipientCard(classes);
+      const unlocked = requireVault();
+      const card = unlocked.exportRecipientCard(classes);
+      await appendAudit(unlocked, 'recipient.export', { classes: (classes ?? ['master', 'proxy', 'identity']).join(',') });
       return { card: JSON.stringify(card, null, 2), fingerprintWords: fingerprintWords(card) };
     },
     'recipients.add': async ({ keyClass, card, label }) => {
@@ -213,11 +220,14 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       return playback.respond(requireVault(), pathname, rangeHeader);
     },
     async close() {
+      // A face scan holds decrypted frames in memory: stop it before the keys go.
+      cancelScans(vault);
       playback.clear();
       vault?.lock();
       vault = null;
       // Background proxy jobs stop at their next vault call; nothing may still be writing once this returns.
       await proxyQueue.idle();
+      await faceQueue.idle();
     },
   };
 }

@@ -8,6 +8,7 @@ import { SubjectsScreen } from './screens/SubjectsScreen';
 import { SafetyScreen } from './screens/SafetyScreen';
 import { ExportScreen } from './screens/ExportScreen';
 import { VaultBadge } from './components/VaultBadge';
+import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { AppContext, type NavigationTarget, type ScreenId } from './navigation';
 
 const screens = [
@@ -22,6 +23,7 @@ export function App() {
   const [status, setStatus] = useState<VaultStatus | null>(null);
   const [screen, setScreen] = useState<ScreenId>('offload');
   const [target, setTarget] = useState<NavigationTarget | null>(null);
+  const [help, setHelp] = useState(false);
 
   useEffect(() => {
     void callCore('vault.status', {}).then((result) => setStatus(result.ok ? result.value : { state: 'none' }));
@@ -29,6 +31,31 @@ export function App() {
       void callCore('vault.status', {}).then((result) => result.ok && setStatus(result.value));
     });
   }, []);
+
+  const unlocked = status?.state === 'unlocked';
+  // Shortcuts for the whole window (listed in the help panel). None fires while typing in a field, except Alt ones.
+  useEffect(() => {
+    if (!unlocked) return;
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLElement && event.target.matches('input, textarea, select, [contenteditable]');
+      if (event.altKey && !event.ctrlKey && !event.metaKey) {
+        const index = Number(event.key) - 1;
+        if (Number.isInteger(index) && index >= 0 && index < screens.length) {
+          event.preventDefault();
+          setTarget({ screen: screens[index]!.id });
+          setScreen(screens[index]!.id);
+        } else if (event.key.toLowerCase() === 'l') {
+          event.preventDefault();
+          void callCore('vault.lock', {}).then((result) => result.ok && setStatus(result.value));
+        }
+      } else if (event.key === '?' && !typing && !document.querySelector('dialog[open]')) {
+        event.preventDefault();
+        setHelp(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [unlocked]);
 
   if (status === null) return <main className="loading" aria-busy="true">Opening Safehouse…</main>;
 
@@ -73,12 +100,16 @@ export function App() {
             ))}
           </ul>
         </nav>
+        <button type="button" className="link help-button" onClick={() => setHelp(true)}>
+          Keyboard shortcuts (?)
+        </button>
         <VaultBadge vault={status.vault} onLock={lock} onAutoLock={setAutoLock} />
       </aside>
       <main className="content" aria-labelledby="screen-title">
         <h1 id="screen-title">{active.label}</h1>
         <active.Component key={`${active.id}-${target?.subjectId ?? ''}-${target?.clipId ?? ''}`} />
       </main>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
     </AppContext.Provider>
   );

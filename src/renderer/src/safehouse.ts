@@ -4,6 +4,8 @@ import type { Result } from '../../shared/errors';
 declare global {
   interface Window {
     safehouse: SafehouseApi;
+    /** The desktop app's preload adds this: the path of a folder dropped on the window. */
+    safehouseFiles?: { pathOf(file: File): string };
   }
 }
 

@@ -5,8 +5,11 @@ import { callCore } from './safehouse';
 
 export type Loadable<T> = { state: 'loading' } | { state: 'error'; error: SafehouseErrorShape } | { state: 'ready'; value: T };
 
-/** Loads one contract call's result and exposes a reload; screens render the three states explicitly. */
-export function useCoreQuery<K extends CallName>(name: K, input: CallInput<K>): [Loadable<CallOutput<K>>, () => void] {
+/**
+ * Loads one contract call's result and exposes a reload; screens render the three states explicitly.
+ * `refreshKey` reloads it when something outside changed (an offload finished).
+ */
+export function useCoreQuery<K extends CallName>(name: K, input: CallInput<K>, refreshKey = 0): [Loadable<CallOutput<K>>, () => void] {
   const [result, setResult] = useState<Loadable<CallOutput<K>>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(input);
@@ -19,7 +22,7 @@ export function useCoreQuery<K extends CallName>(name: K, input: CallInput<K>): 
     return () => {
       current = false;
     };
-  }, [name, key, generation]);
+  }, [name, key, generation, refreshKey]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return [result, reload];
 }

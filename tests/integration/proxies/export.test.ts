@@ -86,6 +86,10 @@ describe('proxies and export through the contract', () => {
     try {
       const recall = await exportsContainingClips(vault, await vault.catalog(), [cleared.id]);
       expect(recall.map((r) => [r.exportId, r.recipient])).toEqual([[result.value.exportId, 'Editor Ana']]);
+      // ... and the audit log records the export by id and counts, never the recipient's name
+      const entries = await (await vault.catalog()).all<{ details_json: string }>("SELECT details_json FROM audit_log WHERE action = 'export.proxies'");
+      expect(entries.map((e) => JSON.parse(e.details_json))).toEqual([{ export: result.value.exportId, clips: 1, refused: result.value.refused.length }]);
+      expect(entries[0]!.details_json).not.toMatch(/Ana/);
     } finally {
       vault.lock();
     }

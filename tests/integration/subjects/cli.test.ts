@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/run';
 import { Catalog } from '../../../src/main/core/catalog';
 import { createVault } from '../../../src/main/core/vault/vault';
+import { appendGenesis } from '../../../src/main/core/audit/audit-log';
 import { PASS, tempDir } from '../../unit/vault/helpers';
 import { insertClip, recordExport } from '../../unit/subjects/fixtures';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   root = await tempDir('sh-subjects-cli-');
   dir = path.join(root, 'vault');
   const vault = await createVault(dir, PASS);
+  await appendGenesis(vault); // as the facade does when it creates a vault
   clipA = await insertClip(vault, 'C0001');
   clipB = await insertClip(vault, 'C0002');
   exportId = await recordExport(vault, 'Editor K', [clipA]);

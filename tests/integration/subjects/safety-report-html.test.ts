@@ -28,7 +28,7 @@ function sampleReport(): SafetyReport {
   ];
   const evaluated = clips.map((c) => {
     const verdict = evaluateClip(c, c.appear, map);
-    return { clipId: c.id, code: c.code, status: c.status, safety: verdict.safety, subjectIds: c.appear.map((a) => a.subjectId), reasons: verdict.reasons };
+    return { clipId: c.id, code: c.code, cardId: 'k1', status: c.status, safety: verdict.safety, subjectIds: c.appear.map((a) => a.subjectId), reasons: verdict.reasons };
   });
   const count = (s: string) => evaluated.filter((c) => c.safety === s).length;
   return {
@@ -73,6 +73,9 @@ it('the safety report renders in Chromium: chart, problems with fixes, no script
     expect(await page.locator('section.clip').count()).toBe(3);
     expect(await page.locator('section.clip.blocked h3').textContent()).toContain('C0001');
     expect(await page.locator('.fix').count()).toBeGreaterThanOrEqual(4);
+    // The printed report words each fix for a person: no command lines.
+    expect(await page.locator('body').textContent()).not.toMatch(/safehouse |--subject|--clip/);
+    expect(await page.locator('.fix').first().textContent()).toMatch(/^Fix: \w/);
     // The style sheet allowed by its hash really applies (a wrong hash would leave the page unstyled).
     expect(await page.locator('section.clip.blocked').evaluate((element) => getComputedStyle(element).borderLeftWidth)).toBe('6px');
     // Legible: the chart and every problem are within the page width (nothing clipped sideways).

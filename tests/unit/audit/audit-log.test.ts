@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers-sumo';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, canonicalEntry, entryHash, type AuditRow } from '../../../src/main/core/audit/audit-log';
+import { appendAudit, appendGenesis, canonicalEntry, entryHash, type AuditRow } from '../../../src/main/core/audit/audit-log';
 import { createCheckpoint, exportCheckpoint, readCheckpointFile, verifyAudit } from '../../../src/main/core/audit/audit-verify';
 import type { Catalog } from '../../../src/main/core/catalog';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
@@ -32,7 +32,9 @@ async function freshLog(entries = 5): Promise<void> {
   await db.run('DROP TRIGGER IF EXISTS audit_append_only_update');
   await db.run('DROP TRIGGER IF EXISTS audit_append_only_delete');
   await db.run('DELETE FROM audit_log');
-  for (let i = 1; i <= entries; i++) await appendAudit(vault, 'subject.create', { subject: `s${i}`, identity: i % 2 === 0 });
+  // Entry 1 is the genesis entry a new vault writes; the rest are ordinary entries.
+  await appendGenesis(vault);
+  for (let i = 2; i <= entries; i++) await appendAudit(vault, 'subject.create', { subject: `s${i}`, identity: i % 2 === 0 });
 }
 
 const kinds = async (options: Parameters<typeof verifyAudit>[1] = {}) => (await verifyAudit(vault, options)).problems.map((p) => [p.kind, p.seq]);
@@ -109,7 +111,8 @@ describe('audit log: verify', () => {
     expect(await verifyAudit(vault, { checkpoint })).toMatchObject({ intact: true, checkpoint: { seq: 6, matched: true } });
 
     await db.run('DELETE FROM audit_log WHERE seq >= 5');
-    // Without the checkpoint a clean cut is invisible: that is why the producer keeps checkpoints elsewhere.
+    // Without the checkpoint a clean cut of entries the catalog keeps no trace of is invisible: that is why
+    // the producer keeps checkpoints elsewhere.
     expect((await verifyAudit(vault)).intact).toBe(true);
     const cut = await verifyAudit(vault, { checkpoint });
     expect(cut).toMatchObject({ intact: false, checkpoint: { seq: 6, matched: false } });
@@ -125,5 +128,72 @@ describe('audit log: verify', () => {
     const checkpoint = await createCheckpoint(vault);
     expect(await kinds({ checkpoint: { ...checkpoint, seq: checkpoint.seq + 10 } })).toEqual([['checkpoint-invalid', checkpoint.seq + 10]]);
     expect(await kinds({ checkpoint: { ...checkpoint, vaultId: 'other' } })).toEqual([['checkpoint-invalid', checkpoint.seq]]);
+  });
+});
+
+/** Each way an attacker with the laptop can tamper with the log, and what verify must say about it. */
+describe('audit log: tampering, table-driven', () => {
+  beforeEach(() => freshLog());
+  const rows: [string, () => Promise<void>, [string, number | null][]][] = [
+    ['nothing changed', async () => undefined, []],
+    ['an entry edited', () => db.run(`UPDATE audit_log SET details_json = '{"subject":"x","identity":true}' WHERE seq = 4`).then(() => undefined), [['edited', 4]]],
+    ['an entry deleted', () => db.run('DELETE FROM audit_log WHERE seq = 2').then(() => undefined), [['missing', 2]]],
+    [
+      'two entries swapped',
+      async () => {
+        await db.run('UPDATE audit_log SET seq = -1 WHERE seq = 3');
+        await db.run('UPDATE audit_log SET seq = 3 WHERE seq = 4');
+        await db.run('UPDATE audit_log SET seq = 4 WHERE seq = -1');
+      },
+      [['chain-broken', 3], ['edited', 3], ['chain-broken', 4], ['edited', 4], ['chain-broken', 5]],
+    ],
+    ['the start cut off', () => db.run('DELETE FROM audit_log WHERE seq <= 2').then(() => undefined), [['missing', 1]]],
+    ['the genesis entry alone deleted', () => db.run('DELETE FROM audit_log WHERE seq = 1').then(() => undefined), [['missing', 1]]],
+    ['emptied', () => db.run('DELETE FROM audit_log').then(() => undefined), [['empty', null]]],
+    [
+      'emptied, then written again from scratch (chains and verifies on its own)',
+      async () => {
+        await db.run('DELETE FROM audit_log');
+        await appendAudit(vault, 'vault.unlock', {});
+      },
+      [['truncated', 1]],
+    ],
+    [
+      'the tail cut off after an offload the catalog still records',
+      async () => {
+        const card = await db.get<{ id: string }>('SELECT id FROM cards LIMIT 1');
+        await db.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', ['ingest-cut', card!.id, new Date().toISOString()]);
+        await appendAudit(vault, 'ingest.start', { ingest: 'ingest-cut', card: card!.id, files: 1 });
+        await db.run('DELETE FROM audit_log WHERE seq > 5');
+      },
+      [['truncated', null]],
+    ],
+  ];
+
+  beforeAll(async () => {
+    await db.run("INSERT INTO cards (id, label_sealed, fingerprint, created_at) VALUES ('card-t', NULL, 'fp-t', ?)", [new Date().toISOString()]);
+  });
+
+  it.each(rows)('%s', async (_what, tamper, expected) => {
+    await db.run("DELETE FROM ingests WHERE id = 'ingest-cut'");
+    await tamper();
+    const result = await verifyAudit(vault);
+    expect(result.problems.map((p) => [p.kind, p.seq])).toEqual(expected);
+    expect(result.intact).toBe(expected.length === 0);
+    for (const problem of result.problems) expect(problem.message.length).toBeGreaterThan(20);
+  });
+
+  it('says an emptied log is empty, not "intact: 0 entries"', async () => {
+    await db.run('DELETE FROM audit_log');
+    const result = await verifyAudit(vault);
+    expect(result).toMatchObject({ intact: false, entries: 0, head: null });
+    expect(result.problems[0]?.message).toMatch(/empty/);
+  });
+
+  it('verifying appends nothing', async () => {
+    const before = await db.all<AuditRow>('SELECT * FROM audit_log ORDER BY seq');
+    await verifyAudit(vault);
+    await verifyAudit(vault);
+    expect(await db.all<AuditRow>('SELECT * FROM audit_log ORDER BY seq')).toEqual(before);
   });
 });

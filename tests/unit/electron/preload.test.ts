@@ -8,7 +8,7 @@ describe('preload bridge', () => {
   beforeAll(async () => {
     recorded.reset();
     await import('../../../src/preload/index');
-    expect([...recorded.exposed.keys()]).toEqual(['safehouse']);
+    expect([...recorded.exposed.keys()]).toEqual(['safehouse', 'safehouseFiles']);
     bridge = recorded.exposed.get('safehouse') as Record<string, unknown>;
   });
 
@@ -42,5 +42,15 @@ describe('preload bridge', () => {
 
   it('refuses a non-function event listener', () => {
     expect(() => (bridge['offload.progress'] as (listener: unknown) => void)('alert(1)')).toThrow(TypeError);
+  });
+
+  it('gives a dropped file its path and nothing for anything that is not a File', () => {
+    const files = recorded.exposed.get('safehouseFiles') as { pathOf(file: unknown): string };
+    expect(Object.isFrozen(files)).toBe(true);
+    expect(Object.keys(files)).toEqual(['pathOf']);
+    const dropped = Object.assign(new File([], 'CARD'), { testPath: '/media/crew/CARD' });
+    expect(files.pathOf(dropped)).toBe('/media/crew/CARD');
+    expect(files.pathOf({ testPath: '/etc/passwd' })).toBe('');
+    expect(files.pathOf('/etc/passwd')).toBe('');
   });
 });

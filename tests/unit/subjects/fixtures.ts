@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { appendAudit } from '../../../src/main/core/audit/audit-log';
 import type { ClipStatus } from '../../../src/shared/model';
 import type { UnlockedVault } from '../../../src/main/core/vault/vault';
 
@@ -29,5 +30,7 @@ export async function recordExport(vault: UnlockedVault, recipient: string, clip
     if (withProxy) await catalog.run('INSERT INTO export_items (export_id, clip_id, proxy_object_id) VALUES (?, ?, ?)', [id, clipId, 'p'.repeat(32)]);
     else await catalog.run('INSERT INTO export_items (export_id, clip_id) VALUES (?, ?)', [id, clipId]);
   }
+  // As exportProxies does: the export and its audit entry go together (audit verify checks the pair).
+  await appendAudit(vault, 'export.proxies', { export: id, clips: clipIds.length, refused: 0 });
   return id;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../src/main/core/audit/audit-verify';
+import { appendGenesis } from '../../../src/main/core/audit/audit-log';
 import { buildSafetyReport } from '../../../src/main/core/subjects/safety-report';
 import { renderSafetyReportHtml } from '../../../src/main/core/subjects/safety-report-html';
 import { addAppearance } from '../../../src/main/core/subjects/appearances';
@@ -19,6 +20,7 @@ it('a real name, contact and notes with a unique marker are nowhere on disk in c
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sh-subject-marker-'));
   const dir = path.join(root, 'vault');
   const vault = await createVault(dir, `passphrase for ${randomUUID()}`);
+  await appendGenesis(vault); // as the facade does when it creates a vault
   const clipId = await insertClip(vault, 'C0001');
   const s = await createSubject(vault, { pseudonym: 'Heron', realName: `Name ${marker}`, contact: `tel ${marker}`, notes: `notes ${marker}`, protection: ['face'] });
   await setConsent(vault, { id: s.id, state: 'given', scope: 'face hidden' });

@@ -54,6 +54,16 @@ const cases: Case[] = [
     safety: 'blocked',
     codes: ['clip-quarantined', 'consent-withdrawn', 'consent-pending', 'face-uncovered'],
   },
+  { name: 'face tracks found, nobody confirmed them', clip: { ...clip(), faces: { confirmed: false, unassigned: [[box]] } }, subjects: [], appearances: [], safety: 'needs-review', codes: ['faces-unconfirmed'] },
+  {
+    name: 'confirmed tracks, one proposed as a known subject: waits for a person',
+    clip: { ...clip(), faces: { confirmed: true, unassigned: [[box]], proposed: 1 } },
+    subjects: [],
+    appearances: [],
+    safety: 'needs-review',
+    codes: ['appearance-proposed'],
+  },
+  { name: 'confirmed tracks, no proposal left: cleared with faces covered', clip: { ...clip(), faces: { confirmed: true, unassigned: [[box]], proposed: 0 } }, subjects: [], appearances: [], safety: 'cleared', codes: [] },
   { name: 'appearance of an unknown subject fails closed', clip: clip(), subjects: [], appearances: [appear('ghost')], safety: 'needs-review', codes: ['consent-unrecorded', 'face-uncovered'] },
   {
     name: 'no-people review is overridden by a recorded appearance',
@@ -71,13 +81,17 @@ describe('safety rules', () => {
     expect(verdict.safety).toBe(c.safety);
     expect(verdict.reasons.map((r) => r.code)).toEqual(c.codes);
     for (const reason of verdict.reasons) {
-      expect(reason.fix.length).toBeGreaterThan(10);
+      // The fix is data (what to do, to which clip or subject), never a sentence with a command line in it.
+      expect(Object.keys(reason.fix).every((key) => ['action', 'clipId', 'subjectId'].includes(key))).toBe(true);
+      expect(JSON.stringify(reason)).not.toMatch(/safehouse |--clip|--subject/);
+      if (reason.subjectId) expect(reason.fix.subjectId).toBe(reason.subjectId);
+      if (['clip-unreviewed', 'face-uncovered', 'clip-quarantined'].includes(reason.code)) expect(reason.fix.clipId).toBe(c.clip.id);
       expect(reason.message.length).toBeGreaterThan(10);
     }
   });
 
   it('every reason code is covered by the table', () => {
-    const all: SafetyReasonCode[] = ['consent-withdrawn', 'subject-excluded', 'consent-pending', 'consent-unrecorded', 'face-uncovered', 'clip-quarantined', 'clip-failed', 'clip-not-verified', 'clip-unreviewed'];
+    const all: SafetyReasonCode[] = ['consent-withdrawn', 'subject-excluded', 'consent-pending', 'consent-unrecorded', 'face-uncovered', 'clip-quarantined', 'clip-failed', 'clip-not-verified', 'clip-unreviewed', 'faces-unconfirmed', 'appearance-proposed'];
     expect(new Set(cases.flatMap((c) => c.codes))).toEqual(new Set(all));
   });
 

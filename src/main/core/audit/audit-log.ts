@@ -15,6 +15,13 @@ import type { UnlockedVault } from '../vault/vault';
  * must be safe to show to anyone who can open the catalog, including a field vault's crew.
  */
 
+/**
+ * The genesis entry: seq 1, chained to the vault-bound genesis hash and signed like every other, written
+ * when the vault is created. A log that does not start with it was emptied or cut at the start, even if
+ * what follows chains and verifies (a restarted log would).
+ */
+export const GENESIS_ACTION = 'vault.create';
+
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
 export interface AuditEntry {
@@ -101,6 +108,11 @@ export async function appendAudit(vault: UnlockedVault, action: string, details:
     return { seq, at, action, details, prevHash, hash };
   };
   return db ? write(db) : catalog.transaction(write);
+}
+
+/** Writes the genesis entry of a new vault's log (the facade does, right after creating the vault). */
+export function appendGenesis(vault: UnlockedVault): Promise<AuditEntry> {
+  return appendAudit(vault, GENESIS_ACTION, { kind: vault.info.kind });
 }
 
 export async function readAuditRows(vault: UnlockedVault): Promise<AuditRow[]> {

@@ -3,7 +3,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { AuditCheckpoint, AuditProblem, AuditVerification } from '../../../shared/model';
 import { loadSodium, type Sodium } from '../vault/sodium';
 import type { UnlockedVault } from '../vault/vault';
-import { appendAudit, canonicalEntry, entryHash, entrySignedMessage, genesisHash, readAuditRows, type AuditDetails, type AuditRow } from './audit-log';
+import { GENESIS_ACTION, appendAudit, canonicalEntry, entryHash, entrySignedMessage, genesisHash, readAuditRows, type AuditDetails, type AuditRow } from './audit-log';
 
 /**
  * Verifying the audit log, and the checkpoints that make truncation detectable.
@@ -90,10 +90,57 @@ function checkCheckpoint(sodium: Sodium, vault: UnlockedVault, rows: AuditRow[],
   return { matched: true, problems: [] };
 }
 
+/** The log must begin with its genesis entry; an empty log or one whose start is gone is never "intact". */
+function checkStart(rows: AuditRow[]): AuditProblem[] {
+  const first = rows[0];
+  if (!first) {
+    return [{ seq: null, kind: 'empty', message: 'The audit log is empty: every entry was deleted, including the one written when the vault was created.' }];
+  }
+  if (first.seq === 1 && first.action !== GENESIS_ACTION) {
+    return [{ seq: 1, kind: 'truncated', message: 'The audit log does not begin with the entry written when the vault was created: it was emptied and restarted.' }];
+  }
+  return []; // a first entry other than 1 is reported by checkChain as missing entries
+}
+
+/**
+ * Without a checkpoint, entries cut off the end leave a chain that still verifies. What can still show it:
+ * the catalog keeps rows of audited actions (ingests, proxy exports), and each must have its entry in the
+ * log. Rows older than the log's first entry predate these entries and are not counted.
+ */
+async function checkCatalogAgainstLog(vault: UnlockedVault, rows: AuditRow[]): Promise<AuditProblem[]> {
+  const first = rows[0];
+  if (!first) return [];
+  const logged = new Set<string>();
+  for (const row of rows) {
+    if (row.action !== 'ingest.start' && row.action !== 'export.proxies') continue;
+    try {
+      const details = JSON.parse(row.details_json) as AuditDetails;
+      const id = row.action === 'ingest.start' ? details['ingest'] : details['export'];
+      if (typeof id === 'string') logged.add(`${row.action}:${id}`);
+    } catch {
+      // an unreadable entry is reported by checkEntry
+    }
+  }
+  const catalog = await vault.catalog();
+  const facts = [
+    ...(await catalog.all<{ id: string; at: string }>('SELECT id, started_at AS at FROM ingests WHERE started_at >= ?', [first.at])).map((r) => ({ key: `ingest.start:${r.id}`, what: `the offload of ${r.at}` })),
+    ...(await catalog.all<{ id: string; at: string }>('SELECT id, created_at AS at FROM exports WHERE created_at >= ?', [first.at])).map((r) => ({ key: `export.proxies:${r.id}`, what: `the proxy export of ${r.at}` })),
+  ];
+  const unlogged = facts.filter((fact) => !logged.has(fact.key));
+  if (unlogged.length === 0) return [];
+  const names = unlogged.slice(0, 3).map((fact) => fact.what).join(', ');
+  return [{
+    seq: null,
+    kind: 'truncated',
+    message: `The catalog records ${unlogged.length} audited action${unlogged.length === 1 ? '' : 's'} (${names}${unlogged.length > 3 ? ', …' : ''}) that the log has no entry for: entries were cut off or removed.`,
+  }];
+}
+
+/** Reads only: verifying appends nothing to the log it checks (the caller's own unlock aside). */
 export async function verifyAudit(vault: UnlockedVault, options: { checkpoint?: AuditCheckpoint } = {}): Promise<AuditVerification> {
   const sodium = await loadSodium();
   const rows = await readAuditRows(vault);
-  const problems = checkChain(sodium, vault, rows);
+  const problems = [...checkStart(rows), ...checkChain(sodium, vault, rows), ...(await checkCatalogAgainstLog(vault, rows))];
   let checkpoint: AuditVerification['checkpoint'] = null;
   if (options.checkpoint) {
     const result = checkCheckpoint(sodium, vault, rows, options.checkpoint);

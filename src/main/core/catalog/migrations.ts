@@ -202,6 +202,108 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE clips ADD COLUMN quarantine_reason TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'object damage found by vault verification, card file lists for ASC MHL',
+    // One row per vault object a verification found missing or damaged, kept until a later verification
+    // finds it sound (or it is gone from the catalog): the safe-to-wipe verdict reads it, so a card whose
+    // vault copy was tampered with is never called safe to wipe. Ids and enums only, nothing sealed.
+    // card_file_hashes: per offload, the card's other files (sidecars, unknown and unreadable ones) with their xxh64,
+    // sealed (their names are the card's), so the card's ASC MHL can list every file on it.
+    up: `
+      CREATE TABLE card_file_hashes (
+        ingest_id TEXT PRIMARY KEY REFERENCES ingests(id),
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        created_at TEXT NOT NULL,
+        files_sealed BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX card_file_hashes_by_card ON card_file_hashes(card_id, created_at);
+      CREATE TABLE object_damage (
+        object_id TEXT PRIMARY KEY,
+        detected_at TEXT NOT NULL,
+        problem TEXT NOT NULL CHECK (problem IN ('missing', 'header-damaged', 'wrong-class', 'size-mismatch', 'content-damaged', 'hash-mismatch'))
+      ) STRICT;
+    `,
+  },
+  {
+    version: 8,
+    name: 'library sort indexes',
+    // The library pages 100,000 clips by any column: each sort order (and the common status filter with the
+    // default order) reads a page straight from an index instead of sorting the whole table per page.
+    up: `
+      CREATE INDEX clips_by_code ON clips(code);
+      CREATE INDEX clips_by_status_code ON clips(status, code);
+      CREATE INDEX clips_by_created ON clips(created_at, code);
+      CREATE INDEX clips_by_size ON clips(size, code);
+      CREATE INDEX clips_by_duration ON clips(duration, code);
+      CREATE INDEX clips_by_kind_code ON clips(kind, code);
+      -- covers the per-card counts (clips and how many were read back) without reading the clip rows
+      CREATE INDEX clips_by_card_verified ON clips(card_id, verified_at);
+    `,
+  },
+  {
+    version: 9,
+    name: 'face tracks',
+    // Automatic face tracks per clip. A box is where a face is, not who it is (no descriptor, nothing a
+    // person typed), so it is stored plainly like drawn regions. face_scans says a clip was analysed and
+    // when a person confirmed its tracks; a track assigned to a subject points at the appearance recorded
+    // for it (its face region), and a removed appearance leaves the track unassigned (looked up with a
+    // LEFT JOIN), so the track is covered again rather than forgotten.
+    up: `
+      CREATE TABLE face_scans (
+        clip_id TEXT PRIMARY KEY REFERENCES clips(id),
+        scanned_at TEXT NOT NULL,
+        frames INTEGER NOT NULL,
+        settings_json TEXT NOT NULL,
+        confirmed_at TEXT
+      ) STRICT;
+      CREATE TABLE face_tracks (
+        id TEXT PRIMARY KEY,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        origin TEXT NOT NULL CHECK (origin IN ('detected', 'drawn')),
+        keyframes_json TEXT NOT NULL,
+        score REAL,
+        confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
+        appearance_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX face_tracks_by_clip ON face_tracks(clip_id);
+    `,
+  },
+  {
+    version: 10,
+    name: 'face descriptors and appearance proposals',
+    // Face descriptors are biometric data: one per track, sealed to the identity class (HQ only; a field vault
+    // never holds one), deleted with the track and when the subject it is assigned to asks. Proposals say
+    // "this track may be that subject" with a score, until a person accepts or rejects; decided rows stay so a
+    // rejected pair is never proposed again. Ids, scores and states only: nothing here names anyone.
+    up: `
+      CREATE TABLE face_descriptors (
+        track_id TEXT PRIMARY KEY,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        descriptor_sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE face_proposals (
+        id TEXT PRIMARY KEY,
+        track_id TEXT NOT NULL,
+        clip_id TEXT NOT NULL REFERENCES clips(id),
+        subject_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        UNIQUE (track_id, subject_id)
+      ) STRICT;
+      CREATE INDEX face_proposals_by_clip ON face_proposals(clip_id, state);
+      CREATE INDEX face_proposals_by_subject ON face_proposals(subject_id, state);
+      CREATE TABLE face_biometrics_refused (
+        subject_id TEXT PRIMARY KEY,
+        refused_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -9,6 +9,7 @@ import type { UnlockedVault } from '../vault/vault';
 import type { CardNoteCode, CardScan } from './card-scan';
 import type { LookupKeys } from './lookup-keys';
 import { hashFile } from './hashing';
+import { damagedObjectIds as recordedDamagedObjects } from '../integrity/object-damage';
 import { unknownFileIsMedia } from './unknown-media';
 import { clipFileState, decideWipe, type CardFileState, type CardFileVerdictInput, type WipeVerdict } from './wipe-verdict';
 
@@ -98,8 +99,10 @@ export async function cardVerdictFromCatalog(
   vault: UnlockedVault,
   catalog: Catalog,
   cardId: string,
-  damagedObjectIds: ReadonlySet<string> = new Set(),
+  damaged?: ReadonlySet<string>,
 ): Promise<WipeVerdict> {
+  // Objects a vault verification found damaged or missing (integrity/object-damage.ts) block like any other.
+  const damagedObjectIds = damaged ?? (await recordedDamagedObjects(catalog));
   const card = await catalog.get<{ files_sealed: Uint8Array | null }>('SELECT files_sealed FROM cards WHERE id = ?', [cardId]);
   const rows = await catalog.all<ClipStateRow>(`SELECT ${CLIP_STATE_COLUMNS} FROM clips WHERE card_id = ? ORDER BY created_at`, [cardId]);
   if (!card?.files_sealed) {
@@ -132,8 +135,9 @@ export async function cardVerdictFromScan(
   catalog: Catalog,
   keys: LookupKeys,
   scan: CardScan,
-  damagedObjectIds: ReadonlySet<string> = new Set(),
+  damaged?: ReadonlySet<string>,
 ): Promise<WipeVerdict> {
+  const damagedObjectIds = damaged ?? (await recordedDamagedObjects(catalog));
   const records = await describeCardFiles(scan, keys);
   const inputs: CardFileVerdictInput[] = [];
   for (const record of records) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import { classifyCardPath, type FileClass, type MediaKind, type SidecarKind } from './camera-layouts';
 import { litterReason } from './os-litter';
+import { displayName } from '../../../shared/display-text';
 
 export interface CardFile {
   /** '/'-separated path relative to the card root, exactly as on the card. */
@@ -66,6 +67,8 @@ export interface CardScan {
   problems: CardNote[];
   /** Bytes of every clip's primary and sidecars: what the ingest will read. */
   totalBytes: number;
+  /** Every regular file on the card that is not OS litter, whatever became of it: what an ASC MHL must list. */
+  files: { relPath: string; absPath: string; size: number; mtimeMs: number }[];
 }
 
 type StatLike = Pick<Stats, 'size' | 'mtimeMs' | 'dev' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
@@ -96,19 +99,8 @@ export const nodeCardFs: CardFs = {
 
 // Newlines and other controls in a name can forge lines in logs, reports and the CLI; such files are reported, not ingested.
 const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// Also escaped for display: bidi overrides can make "gpj.exe" read as "exe.jpg" (and lone surrogates are not text).
-const unsafeForDisplay = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\\]|[\ud800-\udfff]/gu;
-
-/** A printable, unambiguous form of a card path: `\n`, `\t`, `\u{202e}`, `\\`. */
-export function displayPath(relPath: string): string {
-  return relPath.replace(unsafeForDisplay, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-  });
-}
+/** A printable, unambiguous form of a card path (shared/display-text.ts): `\n`, `\t`, `\u{202e}`, `\\`. */
+export const displayPath = displayName;
 
 function fsReason(error: unknown, what: 'file' | 'folder'): { reason: string; code: CardNoteCode } {
   const code = (error as { code?: unknown } | null)?.code;
@@ -141,7 +133,7 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
   }
   if (!rootStat.isDirectory()) throw new SafehouseError('SOURCE_NOT_FOUND', 'The card path is not a folder. Choose the card (or its folder) itself.');
 
-  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0 };
+  const scan: CardScan = { root: realRoot, layouts: [], clips: [], skipped: [], unknown: [], unsafe: [], problems: [], totalBytes: 0, files: [] };
   const note = (list: CardNote[], relPath: string, reason: string, code: CardNoteCode): void => {
     list.push({ relPath, display: displayPath(relPath), reason, code });
   };
@@ -186,6 +178,7 @@ export async function scanCard(root: string, options: { fs?: Partial<CardFs> } =
     }
   };
   await walk(realRoot, '', 0);
+  scan.files = files.map((f) => ({ relPath: f.relPath, absPath: f.absPath, size: f.st.size, mtimeMs: f.st.mtimeMs }));
 
   await assemble(scan, files, fs, note);
   scan.skipped.sort((a, b) => compare(a.relPath, b.relPath));

@@ -100,9 +100,25 @@ export interface ClipQuery {
   /** ISO dates (inclusive) on the offload time. */
   from?: string;
   to?: string;
+  /** Part of a clip code, a card label or a subject's pseudonym (never the sealed original names). */
+  search?: string;
+  sort?: ClipSort;
+  descending?: boolean;
   offset: number;
   limit: number;
 }
+
+export type ClipSort = 'code' | 'created' | 'size' | 'duration' | 'status' | 'kind';
+
+/** Sort keys map to fixed SQL: nothing from the request is ever spliced into the statement. */
+const SORT_SQL: Record<ClipSort, string> = {
+  code: 'code',
+  created: 'created_at',
+  size: 'size',
+  duration: 'duration',
+  status: 'status',
+  kind: 'kind',
+};
 
 /**
  * One page of the library, filtered in SQL so a catalog of 100,000 clips answers in milliseconds: only
@@ -135,10 +151,32 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
     where.push('created_at < ?');
     params.push(nextDay(query.to));
   }
-  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (await catalog.get<{ n: number }>(`SELECT COUNT(*) AS n FROM clips ${clause}`, params))?.n ?? 0;
-  const rows = await catalog.all<ClipRow>(`SELECT * FROM clips ${clause} ORDER BY code LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]);
   const inputs = await loadSafetyInputs(vault, catalog);
+  const search = query.search?.trim().toLowerCase();
+  if (search) {
+    // Card labels are sealed and few: opened here and matched in memory. Pseudonyms come with the safety inputs.
+    const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null }>('SELECT id, label_sealed FROM cards');
+    const cardIds = cards.filter((card) => card.label_sealed && vault.openText(card.label_sealed).toLowerCase().includes(search)).map((card) => card.id);
+    const subjectIds = [...inputs.subjects.values()].filter((subject) => subject.pseudonym.toLowerCase().includes(search)).map((subject) => subject.id);
+    const alternatives = ["LOWER(code) LIKE ? ESCAPE '\\'"];
+    params.push(`%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+    if (cardIds.length > 0) {
+      alternatives.push(`card_id IN (${cardIds.map(() => '?').join(', ')})`);
+      params.push(...cardIds);
+    }
+    if (subjectIds.length > 0) {
+      alternatives.push(`id IN (SELECT clip_id FROM appearances WHERE subject_id IN (${subjectIds.map(() => '?').join(', ')}))`);
+      params.push(...subjectIds);
+    }
+    where.push(`(${alternatives.join(' OR ')})`);
+  }
+  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const direction = query.descending ? 'DESC' : 'ASC';
+  const sort = query.sort ?? 'code';
+  // Ties are broken by code in the same direction, so each sort key reads in order from its (key, code) index.
+  const order = sort === 'code' ? `code ${direction}` : `${SORT_SQL[sort]} ${direction}, code ${direction}`;
+  const total = (await catalog.get<{ n: number }>(`SELECT COUNT(*) AS n FROM clips ${clause}`, params))?.n ?? 0;
+  const rows = await catalog.all<ClipRow>(`SELECT * FROM clips ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]);
   return { total, items: rows.map((row) => toClip(vault, row, inputs)) };
 }
 

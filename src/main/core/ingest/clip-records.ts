@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { ClipFailureKind, ClipKind, ClipStatus, QuarantineReason, StreamSummary } from '../../../shared/model';
 import type { Catalog } from '../catalog';
 import { recordObjects } from '../catalog/objects';
+import { damagedClipIds } from '../integrity/object-damage';
 import type { KeyClass } from '../vault/vault';
 import type { UnlockedVault } from '../vault/vault';
 import { hashFile } from './hashing';
@@ -193,8 +194,11 @@ export async function isClipInVault(
   keys: LookupKeys,
   clip: { primary: { relPath: string; size: number; mtimeMs: number; absPath: string } },
 ): Promise<boolean> {
+  // A vault copy a verification found damaged or missing does not count: the card holds the only good copy.
+  const damaged = await damagedClipIds(catalog);
   const byPlace = await findClipByFingerprint(catalog, keys.fileFingerprint(clip.primary.relPath, clip.primary.size, clip.primary.mtimeMs));
-  if (byPlace?.verified_at) return true;
+  if (byPlace?.verified_at && !damaged.has(byPlace.id)) return true;
   const digest = await hashFile(clip.primary.absPath);
-  return Boolean(await findVerifiedByContent(catalog, keys.contentKey(digest.blake2b256)));
+  const byContent = await findVerifiedByContent(catalog, keys.contentKey(digest.blake2b256));
+  return byContent !== undefined && !damaged.has(byContent.id);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { MediaTools } from '../media/media-tools';
 import type { UnlockedVault } from '../vault/vault';
+import { appendAudit } from '../audit/audit-log';
 import { defaultToolLimits, guardStall, spawnTool } from '../media/tool-process';
 
 /**
@@ -28,14 +29,20 @@ export async function exportMaster(vault: UnlockedVault, tools: MediaTools, clip
   if (isInside(path.resolve(vault.info.dir), target)) throw new SafehouseError('INVALID_INPUT', 'Export outside the vault folder, not into it.');
   if (await stat(target).catch(() => null)) throw new SafehouseError('INVALID_INPUT', `${target} already exists; choose a new file name.`);
 
+  // Logged before the first decrypted byte is written: an export that is killed half-way still left plaintext
+  // footage outside the vault, and the log must show it. The outcome follows in a second entry.
+  await appendAudit(vault, 'export.master', { clip: clipId, code: row.code });
   try {
     if (row.kind === 'still') await writeStill(vault, row.master_object_id, target);
     else await remux(vault, tools, row.master_object_id, target);
   } catch (error) {
     await rm(target, { force: true });
+    await appendAudit(vault, 'export.master-failed', { clip: clipId }).catch(() => undefined);
     throw error;
   }
-  return { path: target, bytes: (await stat(target)).size };
+  const bytes = (await stat(target)).size;
+  await appendAudit(vault, 'export.master-done', { clip: clipId, bytes });
+  return { path: target, bytes };
 }
 
 async function writeStill(vault: UnlockedVault, objectId: string, target: string): Promise<void> {

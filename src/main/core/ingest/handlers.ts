@@ -9,32 +9,73 @@ import { exportCardMhl } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
+import { createOffloadQueue } from './offload-queue';
+import { listIngestHistory } from './ingest-history';
+import { listMountedVolumes } from './mounted-volumes';
 import { retryClip } from './retry-clip';
 import type { IngestReport, OffloadResult } from '../../../shared/model';
 import { buildProxiesForClips } from '../proxies/proxy-builder';
+import { appendAudit } from '../audit/audit-log';
+import { queueScansAfterOffload } from '../faces/handlers';
 
 /** Contract handlers of the offload capability. */
 export function ingestHandlers(context: CoreContext): HandlerMap {
-  return {
-    'offload.start': async ({ path, label, proxies = 'background' }) => {
+  // Every offload, the CLI's and the window's, goes through one queue: one card at a time per process.
+  const queue = createOffloadQueue({
+    run: async ({ path, label, proxies }, hooks) => {
       const vault = context.requireVault();
       const tools = await context.mediaTools();
       const result = await offloadCard(vault, tools, path, {
         ...(label !== undefined ? { label } : {}),
+        control: hooks.control,
+        onStarted: hooks.onStarted,
         onProgress: (progress) => {
           vault.touch();
+          hooks.onProgress(progress);
           context.hub.emit('offload.progress', progress);
         },
       });
       if (proxies === 'none') return result;
       return { ...result, proxies: await makeProxiesAfterOffload(context, result, proxies) };
     },
+    onJob: (job) => context.hub.emit('offload.job', job),
+    onHeartbeat: (progress) => context.hub.emit('offload.progress', progress),
+  });
+  return {
+    'offload.start': async ({ path, label, proxies = 'background' }) => {
+      context.requireVault();
+      const job = queue.enqueue({ path, ...(label !== undefined ? { label } : {}), proxies });
+      return queue.wait(job.id);
+    },
+    'offload.queue': async ({ path, label }) => {
+      context.requireVault();
+      return queue.enqueue({ path, ...(label !== undefined ? { label } : {}), proxies: 'background' });
+    },
+    'offload.jobs': async () => {
+      context.requireVault();
+      return queue.jobs();
+    },
+    'offload.pause': async ({ jobId, paused }) => {
+      context.requireVault();
+      return queue.pause(jobId, paused);
+    },
+    'offload.cancel': async ({ jobId }) => {
+      context.requireVault();
+      return queue.cancel(jobId);
+    },
+    'offload.history': async () => listIngestHistory(context.requireVault()),
+    'cards.volumes': async () => {
+      context.requireVault();
+      return listMountedVolumes();
+    },
     'offload.interrupted': async () => {
       const catalog = await context.requireVault().catalog();
       const rows = await catalog.all<{ id: string; card_id: string; started_at: string }>(
         'SELECT id, card_id, started_at FROM ingests WHERE finished_at IS NULL ORDER BY started_at DESC',
       );
-      return rows.map((row) => ({ ingestId: row.id, cardId: row.card_id, startedAt: row.started_at }));
+      // The offload running right now has no end yet either, but it is not interrupted.
+      const running = new Set(queue.runningIngestIds());
+      return rows.filter((row) => !running.has(row.id)).map((row) => ({ ingestId: row.id, cardId: row.card_id, startedAt: row.started_at }));
     },
     'offload.report': async ({ ingestId }) => {
       const vault = context.requireVault();
@@ -66,6 +107,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
         const clip = scan.clips.find((candidate) => candidate.id === clipId);
         return clip ? isClipInVault(catalog, keys, clip) : false;
       });
+      await appendAudit(vault, 'card.wipe', { deleted: result.deleted.length, kept: result.kept.length });
       return { deleted: result.deleted, kept: result.kept.map((entry) => ({ file: entry.display, reason: entry.reason })) };
     },
   };
@@ -84,6 +126,8 @@ async function makeProxiesAfterOffload(context: CoreContext, result: OffloadResu
   const build = buildProxiesForClips(vault, tools, clipIds, (progress) => context.hub.emit('proxy.progress', progress));
   if (mode === 'background') {
     build.catch(() => undefined);
+    // The window analyses new clips for faces by itself; the CLI runs `safehouse faces scan` when asked.
+    queueScansAfterOffload(context, clipIds);
     return { built: 0, failed: 0, queued: clipIds.length, note: null };
   }
   const outcomes = await build;

@@ -126,11 +126,20 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
   // A field vault cannot open its masters later: its mosaic proxy is made now from the same bytes (field-proxy.ts).
   const fieldProxy = video ? startFieldProxy(context.vault, context.tools, { ...video, durationSeconds: duration }) : null;
   let proof: ProofResult;
+  // The sanitize pass is the middle third of this file's progress, counted by the cleaned bytes written (a
+  // remux is about the size of its source): a long clip's bar then moves through it instead of freezing.
+  const third = clip.primary.size / 3;
+  let sanitizedCounted = 0;
+  let sanitizedBytes = 0;
   let lost: Awaited<ReturnType<typeof content.finish>>;
   try {
     for await (const chunk of run.output as AsyncIterable<Buffer>) {
       prover.push(chunk);
       await Promise.all([writer.write(chunk), content.push(chunk), fieldProxy?.push(chunk)]);
+      sanitizedBytes += chunk.length;
+      const share = Math.min(sanitizedBytes, clip.primary.size) / 3;
+      context.advance(share - sanitizedCounted, 'sanitize');
+      sanitizedCounted = share;
     }
     fieldProxy?.end();
     await run.done;
@@ -145,7 +154,7 @@ async function storeAv(context: ClipIngestContext, clip: CardClip, fingerprint: 
     if (isTransient(error)) throw error;
     return quarantineOriginal(context, clip, fingerprint, findings, source, 'cannot-sanitize');
   }
-  context.advance(clip.primary.size / 3, 'encrypt');
+  context.advance(Math.max(third - sanitizedCounted, 0), 'encrypt');
   if (!proof.clean || lost) {
     fieldProxy?.abort();
     await writer.abort();

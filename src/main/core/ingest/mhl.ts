@@ -7,6 +7,7 @@
  * show. File paths and mtimes are the card's own and are what the manifest exists to carry.
  */
 import { SafehouseError } from '../../../shared/errors';
+import { MHL_IGNORE_PATTERNS } from './os-litter';
 
 export interface MhlFile {
   /** '/'-separated path relative to the card root. */
@@ -22,6 +23,8 @@ export interface MhlInput {
   files: MhlFile[];
   createdAt: Date;
   toolVersion?: string;
+  /** Ignore patterns (gitwildmatch) of the files deliberately not listed; the OS litter patterns by default. */
+  ignore?: readonly string[];
 }
 
 // XML 1.0 cannot carry these at all, not even as character references.
@@ -61,6 +64,10 @@ export function buildAscMhl(input: MhlInput): string {
     // sanitized (different) bytes, so claiming a verified copy with these hashes would be false.
     '  <processinfo>',
     '    <process>in-place</process>',
+    // What a full-card verify must skip: the OS litter the scan skips, so the manifest covers the rest.
+    '    <ignore>',
+    ...(input.ignore ?? MHL_IGNORE_PATTERNS).map((pattern) => `      <pattern>${xmlEscape(pattern)}</pattern>`),
+    '    </ignore>',
     '  </processinfo>',
     '  <hashes>',
   ];

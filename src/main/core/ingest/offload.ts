@@ -11,9 +11,11 @@ import { cardVerdictFromCatalog, describeCardFiles, saveCardFiles } from './card
 import { failureKindOf } from './clip-failures';
 import { closeInterruptedIngests } from './interrupted-ingests';
 import { acquireIngestLock } from './ingest-lock';
+import { recordCardFiles } from './card-file-hashes';
+import { appendAudit } from '../audit/audit-log';
 import { storeIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
-import { createProgressTracker } from './progress';
+import { createProgressTracker, type ProgressTracker } from './progress';
 import type { OpenCardFile } from './source-read';
 
 export interface OffloadOptions {
@@ -21,6 +23,14 @@ export interface OffloadOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Large files processed at once; defaults to the core count (each runs its own ffmpeg). Small files have one more lane. */
   concurrency?: number;
+  /**
+   * Pause and cancel from the window. Both act between files: a file being copied always finishes (or fails)
+   * on its own terms, so the vault never holds a half-recorded clip; a cancelled card is reported like any
+   * other, with the files not started listed as not copied.
+   */
+  control?: { waitWhilePaused(): Promise<void>; cancelled(): boolean };
+  /** Called once the ingest is recorded, with the tracker a re-attaching window reads its state from. */
+  onStarted?: (started: { ingestId: string; tracker: ProgressTracker }) => void;
   /** The file layer card files are read through; tests inject read errors here. */
   openCardFile?: OpenCardFile;
 }
@@ -54,7 +64,10 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     await saveCardFiles(vault, catalog, cardId, cardFiles);
     const ingestId = randomBytes(12).toString('hex');
     const startedAt = new Date().toISOString();
-    await catalog.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+    await catalog.transaction(async (tx) => {
+      await tx.run('INSERT INTO ingests (id, card_id, started_at) VALUES (?, ?, ?)', [ingestId, cardId, startedAt]);
+      await appendAudit(vault, 'ingest.start', { ingest: ingestId, card: cardId, files: scan.clips.length }, tx);
+    });
 
     const tracker = createProgressTracker({
       ingestId,
@@ -62,6 +75,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       filesTotal: scan.clips.length,
       emit: (progress) => options.onProgress?.(progress),
     });
+    options.onStarted?.({ ingestId, tracker });
     const results: ClipOutcome[] = new Array(scan.clips.length);
     // Largest files first, one lane per core: the small ones then fill in at the end, instead of one large
     // file finishing alone on one core while the other has nothing left to do. One more lane takes the
@@ -80,7 +94,11 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
       return index;
     };
     const worker = async (end: 'largest' | 'smallest') => {
-      for (let index = take(end); index !== undefined; index = take(end)) {
+      for (;;) {
+        await options.control?.waitWhilePaused();
+        if (options.control?.cancelled()) return;
+        const index = take(end);
+        if (index === undefined) return;
         const clip = scan.clips[index]!;
         const file = clip.primary.relPath;
         tracker.startFile(file, clip.primary.size);
@@ -117,12 +135,15 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
         clipId: null,
         code: null,
         status: 'failed',
-        reason: 'not attempted: the offload stopped early (disk full?)',
+        reason: options.control?.cancelled() ? 'not copied: the offload was cancelled before this file' : 'not attempted: the offload stopped early (disk full?)',
         failureKind: 'not-attempted',
         findings: { location: 0, identity: 0, device: 0 },
         sidecarsLeftOut: [],
       };
     }
+
+    // Every other file on the card, for its ASC MHL; primaries whose clip holds their hash are not read again.
+    await recordCardFiles(vault, catalog, { ingestId, cardId, scan });
 
     const notIngested = describeNotIngested(scan);
     const counts = {
@@ -142,6 +163,7 @@ export async function offloadCard(vault: UnlockedVault, tools: MediaTools, root:
     await saveCardFiles(vault, catalog, cardId, cardFiles);
     const { safeToWipe, wipeBlockers } = await cardVerdictFromCatalog(vault, catalog, cardId);
     const reportObjectId = await storeIngestReport(vault, catalog, { ingestId, cardId, startedAt, results, notIngested, counts, safeToWipe, wipeBlockers });
+    await appendAudit(vault, 'ingest.finish', { ingest: ingestId, card: cardId, ...counts, safeToWipe });
     return { ingestId, cardId, results, notIngested, counts, safeToWipe, wipeBlockers, recovered, reportObjectId };
   } finally {
     await release();

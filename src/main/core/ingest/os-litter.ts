@@ -22,6 +22,29 @@ const litterFiles = new Map<string, string>([
 ]);
 
 /**
+ * The same litter as ASC MHL ignore patterns (gitwildmatch, as the reference `ascmhl` tool reads them),
+ * after the standard's own defaults (.DS_Store and the ascmhl history folder). A manifest carries them so
+ * that a full-card verify skips what a computer wrote onto the card, exactly as the scan does. Spelled as
+ * the operating systems write them; os-litter.test.ts checks each against litterReason.
+ */
+export const MHL_IGNORE_PATTERNS: readonly string[] = [
+  '.DS_Store',
+  'ascmhl',
+  'ascmhl/',
+  '._*',
+  '.Spotlight-V100/',
+  '.Trashes/',
+  '.fseventsd/',
+  '.TemporaryItems/',
+  '.DocumentRevisions-V100/',
+  'System Volume Information/',
+  '$RECYCLE.BIN/',
+  'Thumbs.db',
+  'desktop.ini',
+  '.VolumeIcon.icns',
+];
+
+/**
  * Why `name` is OS litter, or null when it is not. Names are compared case-insensitively because FAT and
  * exFAT cards are case-insensitive and Windows writes these names in varying case.
  */

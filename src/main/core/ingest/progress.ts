@@ -1,8 +1,9 @@
 import type { IngestProgress, IngestStep } from '../../../shared/model';
+import { createEtaEstimator } from './eta';
 
 /**
  * Turns byte counts from parallel file workers into the progress the crew sees: overall and per-file
- * bytes, MB/s over a sliding window (so a slow stretch shows at once) and an ETA from that rate.
+ * bytes, MB/s over a sliding window (so a slow stretch shows at once) and a smoothed ETA (see eta.ts).
  * Pure apart from the injected clock, so it is tested without timers.
  */
 export interface ProgressTracker {
@@ -11,6 +12,8 @@ export interface ProgressTracker {
   /** A file is finished (or skipped): its remaining bytes count as done so the bar reaches the end. */
   finishFile(file: string): void;
   snapshot(file: string | null, step: IngestStep): IngestProgress;
+  /** Progress of every file still being worked on (for a window that re-attaches mid-offload). */
+  activeFiles(): IngestProgress[];
 }
 
 const WINDOW_MS = 5_000;
@@ -30,6 +33,7 @@ export function createProgressTracker(options: {
   const samples: { at: number; bytes: number }[] = [{ at: now(), bytes: 0 }];
   let bytesDone = 0;
   let filesDone = 0;
+  const eta = createEtaEstimator(now);
 
   const rate = (): number => {
     const at = now();
@@ -42,7 +46,6 @@ export function createProgressTracker(options: {
   const snapshot = (file: string | null, step: IngestStep): IngestProgress => {
     const bytesPerSecond = rate();
     const state = file ? files.get(file) : undefined;
-    const remaining = Math.max(options.bytesTotal - bytesDone, 0);
     return {
       ingestId: options.ingestId,
       file,
@@ -54,7 +57,7 @@ export function createProgressTracker(options: {
       filesDone,
       filesTotal: options.filesTotal,
       megabytesPerSecond: Math.round((bytesPerSecond / 1_000_000) * 10) / 10,
-      etaSeconds: remaining === 0 ? 0 : bytesPerSecond > 0 ? Math.ceil(remaining / bytesPerSecond) : null,
+      etaSeconds: eta.estimate({ bytesDone, bytesTotal: options.bytesTotal, recentBytesPerSecond: bytesPerSecond }),
     };
   };
 
@@ -86,7 +89,9 @@ export function createProgressTracker(options: {
       filesDone += 1;
       samples.push({ at: now(), bytes: bytesDone });
       options.emit(snapshot(file, 'done'));
+      files.delete(file);
     },
     snapshot,
+    activeFiles: () => [...files.entries()].map(([file, state]) => snapshot(file, state.step)),
   };
 }

@@ -114,11 +114,20 @@ export interface Segment { from: number; to: number; box: Box }
  * Pixel boxes (in the proxy frame) covering a track over [0, duration]: one per REGION_STEP while the box
  * moves, merged while it stands still, so a static face costs one filter instead of thousands.
  */
-export function regionSegments(track: RegionKeyframe[], durationSeconds: number, frame: { width: number; height: number }): Segment[] {
+export function regionSegments(
+  track: RegionKeyframe[],
+  durationSeconds: number,
+  frame: { width: number; height: number },
+  span: 'clip' | 'keyframes' = 'clip',
+): Segment[] {
   if (track.length === 0) return [];
-  const end = Math.max(durationSeconds, REGION_STEP);
+  const bounded = span === 'keyframes';
+  const times = track.map((k) => k.t);
+  // A face track covers its own span (lead and hold are in its keyframes); a drawn region the whole clip.
+  const start = bounded ? Math.max(0, Math.min(...times)) : 0;
+  const end = bounded ? Math.max(start + REGION_STEP, Math.max(...times)) : Math.max(durationSeconds, REGION_STEP);
   const segments: Segment[] = [];
-  for (let from = 0; from < end - 1e-9; from += REGION_STEP) {
+  for (let from = start; from < end - 1e-9; from += REGION_STEP) {
     const to = Math.min(end, from + REGION_STEP);
     const b = union(boxAt(track, from), boxAt(track, to));
     const x0 = Math.max(0, Math.floor((b.x - REGION_MARGIN) * frame.width));
@@ -130,6 +139,7 @@ export function regionSegments(track: RegionKeyframe[], durationSeconds: number,
     if (last && last.box.x === box.x && last.box.y === box.y && last.box.w === box.w && last.box.h === box.h) last.to = to;
     else segments.push({ from, to, box });
   }
+  if (bounded) return segments;
   // The last segment runs to the end of the stream whatever the container says the duration is.
   segments[segments.length - 1]!.to = Number.POSITIVE_INFINITY;
   segments[0]!.from = Number.NEGATIVE_INFINITY;
@@ -150,7 +160,10 @@ function maskFilters(plan: ProtectionPlan, size: { width: number; height: number
     return [`scale=${cols}:${rows}:flags=area`, `scale=${size.width}:${size.height}:flags=neighbor`];
   }
   if (plan.mode === 'none') return [];
-  const boxes = plan.regions.flatMap((track) => regionSegments(track, duration, size));
+  const boxes = [
+    ...plan.regions.flatMap((track) => regionSegments(track, duration, size)),
+    ...(plan.faces ?? []).flatMap((track) => regionSegments(track, duration, size, 'keyframes')),
+  ];
   return boxes.map(({ from, to, box }) => `drawbox=x=${box.x}:y=${box.y}:w=${box.w}:h=${box.h}:color=black:t=fill${enableExpr(from, to)}`);
 }
 

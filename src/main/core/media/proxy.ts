@@ -114,10 +114,10 @@ export function proxyOutputArgs(graph: ProxyGraph, fps: number, proxyOut: string
  * every input on its own thread with a packet queue, decoupling the pipe from the encoder (ffmpeg ≥ 6 does
  * this always). The filter graph only ever references input 0.
  */
-const PIPE_INPUT = ['-thread_queue_size', '256', '-i', 'pipe:0', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:r=1:d=1'];
+export const PIPE_INPUT = ['-thread_queue_size', '256', '-i', 'pipe:0', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:r=1:d=1'];
 
 /** Pulls the first few MiB of the decrypted master for ffprobe, and hands back the rest of the stream. */
-async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
+export async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
   const chunks: Buffer[] = [];
   let size = 0;
   while (size < HEAD_BYTES) {
@@ -129,7 +129,7 @@ async function splitHead(stream: AsyncGenerator<Buffer>): Promise<{ head: Buffer
   return { head: Buffer.concat(chunks), rest: stream };
 }
 
-async function* concat(head: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+export async function* concat(head: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
   yield* rest;
 }

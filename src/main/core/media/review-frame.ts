@@ -14,7 +14,21 @@ const MAX_FRAME_BYTES = 8 * 1024 * 1024;
  * that can open masters gets it; it is decoded through pipes into memory, never saved, and every view is
  * written to the audit log.
  */
-export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipId: string, seconds: number): Promise<{ mime: 'image/jpeg'; base64: string }> {
+/** Part of the frame only (0–1 of it), and whether it is shown as a coarse mosaic (not a view of a face). */
+export interface FrameView {
+  crop: { x: number; y: number; w: number; h: number };
+  masked: boolean;
+}
+
+/** The filter for a view: the crop, then either a 12-block mosaic (pixelation, not blur) or a readable size. */
+export function frameViewFilter(view: FrameView | undefined): string {
+  if (!view) return 'scale=960:-2';
+  const { x, y, w, h } = view.crop;
+  const crop = `crop=iw*${w.toFixed(4)}:ih*${h.toFixed(4)}:iw*${x.toFixed(4)}:ih*${y.toFixed(4)}`;
+  return view.masked ? `${crop},scale=12:-2:flags=area,scale=192:-2:flags=neighbor` : `${crop},scale=192:-2`;
+}
+
+export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipId: string, seconds: number, view?: FrameView): Promise<{ mime: 'image/jpeg'; base64: string }> {
   if (!vault.info.canOpen.master) throw new SafehouseError('KEY_CLASS_UNAVAILABLE', 'Unmasked frames are for HQ: this vault cannot open the masters.');
   const catalog = await vault.catalog();
   const clip = await catalog.get<{ code: string; kind: string; status: string; master_object_id: string | null }>(
@@ -28,7 +42,7 @@ export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipI
   // Own process group under the watchdog, killed when it stops moving bytes (tool-process.ts).
   const tool = spawnTool(
     tools.ffmpeg,
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-ss', seconds.toFixed(3), '-frames:v', '1', '-vf', 'scale=960:-2', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'],
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-ss', seconds.toFixed(3), '-frames:v', '1', '-vf', frameViewFilter(view), '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'],
     ['pipe', 'pipe', 'ignore'],
   );
   const child = tool.child as ChildProcessByStdio<Writable, Readable, null>;
@@ -61,6 +75,7 @@ export async function reviewFrame(vault: UnlockedVault, tools: MediaTools, clipI
   const code = await exited;
   const jpeg = Buffer.concat(chunks);
   if (code !== 0 || jpeg.length === 0 || size > MAX_FRAME_BYTES) throw new SafehouseError('NOT_FOUND', `No frame at ${seconds.toFixed(1)} s in ${clip.code}.`);
-  await appendAudit(vault, 'clip.view-unmasked', { clip: clip.code, seconds: Math.round(seconds * 10) / 10 });
+  // A mosaic of a face shows nobody; every unmasked view is a person looking at footage, and is audited.
+  if (!view?.masked) await appendAudit(vault, 'clip.view-unmasked', { clip: clip.code, seconds: Math.round(seconds * 10) / 10 });
   return { mime: 'image/jpeg', base64: jpeg.toString('base64') };
 }

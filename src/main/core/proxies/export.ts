@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ExportedClip, ExportProgress, ExportRecord, ExportResult } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
+import { appendAudit } from '../audit/audit-log';
 import { listClips } from '../ingest/clip-queries';
 import type { MediaTools } from '../media/media-tools';
 import { fileUrlArg, lastLine } from '../media/run-tool';
@@ -150,6 +151,8 @@ export async function exportProxies(vault: UnlockedVault, tools: MediaTools, opt
       exportId, now, Buffer.from(vault.sealValue('proxy', recipient)), manifest.id,
     ]);
     for (const item of exported) await tx.run('INSERT INTO export_items (export_id, clip_id, proxy_object_id) VALUES (?, ?, ?)', [exportId, item.clipId, item.objectId]);
+    // The record and its audit entry commit together. Ids and counts only: the recipient is a typed name.
+    await appendAudit(vault, 'export.proxies', { export: exportId, clips: exported.length, refused: refused.length }, tx);
   });
   return { exportId, outDir, manifestFile, exported: exported.map(({ objectId: _objectId, ...rest }) => rest), refused };
 }

@@ -1,5 +1,6 @@
 import type { CoreContext, HandlerMap } from '../core-context';
 import { readCheckpointFile, exportCheckpoint, verifyAudit } from '../audit/audit-verify';
+import { unlockVault } from '../vault/vault';
 import { addAppearance, removeAppearance, reviewNoPeople } from './appearances';
 import { setConsent } from './consent';
 import { buildSafetyReport } from './safety-report';
@@ -22,6 +23,17 @@ export function subjectHandlers(context: CoreContext): HandlerMap {
     'audit.verify': async ({ checkpointPath }) => {
       const vault = requireVault();
       return verifyAudit(vault, checkpointPath ? { checkpoint: await readCheckpointFile(checkpointPath) } : {});
+    },
+    // The CLI's `audit verify`: a session of its own that is never adopted, so no unlock entry is appended
+    // to the log being checked, and nothing else can be done with it.
+    'audit.verifyReadOnly': async ({ dir, passphrase, checkpointPath }) => {
+      const checkpoint = checkpointPath ? await readCheckpointFile(checkpointPath) : undefined;
+      const session = await unlockVault(dir, passphrase);
+      try {
+        return await verifyAudit(session, checkpoint ? { checkpoint } : {});
+      } finally {
+        session.lock();
+      }
     },
     'audit.exportCheckpoint': async ({ out }) => exportCheckpoint(requireVault(), out),
   };

@@ -12,6 +12,8 @@ export interface ProtectionPlan {
   mode: 'full' | 'regions' | 'none';
   /** one track per covered subject */
   regions: RegionKeyframe[][];
+  /** face tracks of unknown people, covered only between their first and last keyframe */
+  faces?: RegionKeyframe[][];
   voice: null | { method: 'pitch' | 'mute'; ranges: { from: number; to: number }[] | 'all' };
   /** a subject excluded/withdrawn: no proxy at all */
   excluded: boolean;

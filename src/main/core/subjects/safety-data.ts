@@ -1,7 +1,7 @@
 import type { ClipStatus, ConsentState, Protection, RegionKeyframe, TimeRange } from '../../../shared/model';
 import type { CatalogTx } from '../catalog';
 import type { UnlockedVault } from '../vault/vault';
-import type { RuleAppearance, RuleClip, RuleSubject } from './safety-rules';
+import type { RuleAppearance, RuleClip, RuleFaces, RuleSubject } from './safety-rules';
 
 /**
  * Loads what the safety rules need from the catalog, as plain data. Subjects' pseudonyms are opened with
@@ -14,6 +14,8 @@ export interface SafetyInputs {
   appearances: Map<string, (RuleAppearance & { id: string })[]>;
   /** Clip ids reviewed as "no people". */
   noPeople: Set<string>;
+  /** Face analysis per analysed clip id (absent: never analysed). */
+  faces: Map<string, RuleFaces>;
 }
 
 interface SubjectRow {
@@ -71,9 +73,50 @@ export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, cli
     });
     appearances.set(row.clip_id, list);
   }
-  return { subjects, appearances, noPeople: new Set(reviewRows.map((r) => r.clip_id)) };
+  return { subjects, appearances, noPeople: new Set(reviewRows.map((r) => r.clip_id)), faces: await loadFaces(catalog, clipId) };
+}
+
+interface FaceRow {
+  clip_id: string;
+  confirmed_at: string | null;
+  keyframes_json: string | null;
+  confirmed: number | null;
+  assigned: number | null;
+}
+
+/**
+ * Each analysed clip's tracks. A track counts as assigned only while the appearance its assignment
+ * recorded still exists; otherwise it is an unknown person (covered).
+ */
+async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<string, RuleFaces>> {
+  const sql = `
+    SELECT s.clip_id, s.confirmed_at, t.keyframes_json, t.confirmed,
+           (SELECT COUNT(*) FROM appearances a WHERE a.id = t.appearance_id AND a.clip_id = t.clip_id) AS assigned
+    FROM face_scans s LEFT JOIN face_tracks t ON t.clip_id = s.clip_id
+    ${clipId ? 'WHERE s.clip_id = ?' : ''} ORDER BY s.clip_id, t.created_at, t.id`;
+  const rows = await catalog.all<FaceRow>(sql, clipId ? [clipId] : []);
+  const faces = new Map<string, RuleFaces & { unassigned: RegionKeyframe[][] }>();
+  for (const row of rows) {
+    let entry = faces.get(row.clip_id);
+    if (!entry) {
+      entry = { confirmed: row.confirmed_at !== null, unassigned: [] };
+      faces.set(row.clip_id, entry);
+    }
+    if (row.keyframes_json === null) continue; // analysed, no tracks
+    if (row.confirmed !== 1) entry.confirmed = false;
+    if (!row.assigned) entry.unassigned.push(JSON.parse(row.keyframes_json) as RegionKeyframe[]);
+  }
+  const proposed = await catalog.all<{ clip_id: string; n: number }>(
+    `SELECT clip_id, COUNT(*) AS n FROM face_proposals WHERE state = 'pending' ${clipId ? 'AND clip_id = ?' : ''} GROUP BY clip_id`,
+    clipId ? [clipId] : [],
+  );
+  for (const row of proposed) {
+    const entry = faces.get(row.clip_id);
+    if (entry) entry.proposed = row.n;
+  }
+  return faces;
 }
 
 export function ruleClip(inputs: SafetyInputs, clip: { id: string; code: string; status: ClipStatus }): RuleClip {
-  return { id: clip.id, code: clip.code, status: clip.status, reviewedNoPeople: inputs.noPeople.has(clip.id) };
+  return { id: clip.id, code: clip.code, status: clip.status, reviewedNoPeople: inputs.noPeople.has(clip.id), faces: inputs.faces.get(clip.id) ?? null };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClipSafetyReport, SafetyReport, SafetyStatus } from '../../../shared/model';
+import type { ClipSafetyReport, SafetyFix, SafetyReport, SafetyStatus } from '../../../shared/model';
 
 /**
  * The producer's safety report as one self-contained HTML page: inline CSS and SVG, no scripts, no
@@ -38,9 +38,35 @@ function chart(report: SafetyReport): string {
 </svg>`;
 }
 
+/** The printed report is read away from the app and the command line: plain words, no commands, no ids. */
+function fixInWords(fix: SafetyFix, code: string): string {
+  switch (fix.action) {
+    case 'inspect-quarantined':
+      return `Check the original of ${code} with a metadata tool; offload it again in a format Safehouse can clean, or leave it out.`;
+    case 'offload-again':
+      return 'Offload the card again: verified clips are skipped, this one is retried.';
+    case 'finish-offload':
+      return 'Let the offload finish, or start it again to resume.';
+    case 'record-who-appears':
+      return `Watch ${code} and record each person in it, or that nobody identifiable appears.`;
+    case 'recall-exports':
+      return `Keep ${code} out of the edit and recall every export that contained it; only new written consent reopens it.`;
+    case 'leave-out-or-remove-appearance':
+      return `Leave ${code} out, or remove the appearance if they are not actually in it.`;
+    case 'record-consent':
+      return 'Obtain their answer and record their consent.';
+    case 'draw-face-regions':
+      return `Draw or detect a region track for them in ${code}; until then the proxy hides the whole frame.`;
+    case 'confirm-face-tracks':
+      return `Check the faces found in ${code} (delete false ones, add missed ones, name known people), then confirm them.`;
+    case 'decide-proposals':
+      return `A face in ${code} looks like someone already named: accept or reject each proposal.`;
+  }
+}
+
 function problem(clip: ClipSafetyReport): string {
   const reasons = clip.reasons
-    .map((r) => `<li><span class="why">${escapeHtml(r.message)}</span><br><span class="fix"><strong>Fix:</strong> ${escapeHtml(r.fix)}</span></li>`)
+    .map((r) => `<li><span class="why">${escapeHtml(r.message)}</span><br><span class="fix"><strong>Fix:</strong> ${escapeHtml(fixInWords(r.fix, clip.code))}</span></li>`)
     .join('\n');
   return `<section class="clip ${clip.safety}">
   <h3><span class="code">${escapeHtml(clip.code)}</span> <span class="badge ${clip.safety}">${LABELS[clip.safety]}</span></h3>

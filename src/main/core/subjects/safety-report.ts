@@ -12,13 +12,14 @@ interface ClipRow {
   id: string;
   code: string;
   status: ClipStatus;
+  card_id: string;
 }
 
 export async function evaluateClips(vault: UnlockedVault, db?: CatalogTx, clipId?: string): Promise<ClipSafetyReport[]> {
   const catalog = db ?? (await vault.catalog());
   const rows = clipId
-    ? await catalog.all<ClipRow>('SELECT id, code, status FROM clips WHERE id = ?', [clipId])
-    : await catalog.all<ClipRow>('SELECT id, code, status FROM clips ORDER BY code');
+    ? await catalog.all<ClipRow>('SELECT id, code, status, card_id FROM clips WHERE id = ?', [clipId])
+    : await catalog.all<ClipRow>('SELECT id, code, status, card_id FROM clips ORDER BY code');
   if (clipId && rows.length === 0) throw new SafehouseError('NOT_FOUND', `No clip with id ${clipId} in this vault.`);
   const inputs = await loadSafetyInputs(vault, catalog, clipId);
   return rows.map((row) => {
@@ -27,6 +28,7 @@ export async function evaluateClips(vault: UnlockedVault, db?: CatalogTx, clipId
     return {
       clipId: row.id,
       code: row.code,
+      cardId: row.card_id,
       status: row.status,
       safety: verdict.safety,
       subjectIds: [...new Set(appearances.map((a) => a.subjectId))],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
-  ClipStatus, ConsentState, Protection, RegionKeyframe, SafetyReason, SafetyReasonCode, SafetyStatus, TimeRange,
+  ClipStatus, ConsentState, Protection, RegionKeyframe, SafetyFix, SafetyReason, SafetyReasonCode, SafetyStatus, TimeRange,
 } from '../../../shared/model';
 
 /**
@@ -17,6 +17,21 @@ export interface RuleClip {
   status: ClipStatus;
   /** A person looked and recorded that nobody identifiable appears. */
   reviewedNoPeople: boolean;
+  /** Automatic face tracks; null or absent when the clip was never analysed. */
+  faces?: RuleFaces | null;
+}
+
+/**
+ * What face analysis found in a clip. Tracks assigned to a subject are that subject's appearances (with
+ * the track as its region) and follow the subject's rules; the rest are unknown people.
+ */
+export interface RuleFaces {
+  /** A person confirmed the tracks since the last analysis, and every track is confirmed. */
+  confirmed: boolean;
+  /** Tracks no subject is assigned to: unknown people, always covered. */
+  unassigned: readonly (readonly RegionKeyframe[])[];
+  /** Tracks proposed as a known subject, waiting for a person to accept or reject (who appears where). */
+  proposed?: number;
 }
 
 export interface RuleSubject {
@@ -45,22 +60,34 @@ const clipRules: { applies: (clip: RuleClip, appearances: readonly RuleAppearanc
   {
     applies: (clip) => clip.status === 'quarantined',
     reason: (clip) => reason('clip-quarantined', 'needs-review', `${clip.code} is quarantined: it could not be proven free of location or identity metadata.`,
-      'Check the original on the card with a metadata tool; re-offload it after converting it to a format Safehouse can clean, or leave it out.'),
+      { action: 'inspect-quarantined', clipId: clip.id }),
   },
   {
     applies: (clip) => clip.status === 'failed',
     reason: (clip) => reason('clip-failed', 'needs-review', `${clip.code} failed to offload or verify.`,
-      'Offload the card again (safehouse offload): verified clips are skipped, this one is retried.'),
+      { action: 'offload-again', clipId: clip.id }),
   },
   {
     applies: (clip) => clip.status === 'pending',
     reason: (clip) => reason('clip-not-verified', 'needs-review', `${clip.code} has not been verified in the vault yet.`,
-      'Let the offload finish, or run it again to resume.'),
+      { action: 'finish-offload', clipId: clip.id }),
   },
   {
-    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople,
+    applies: (clip) => clip.faces != null && !clip.faces.confirmed,
+    reason: (clip) => reason('faces-unconfirmed', 'needs-review', `Nobody has confirmed the face tracks found in ${clip.code}.`,
+      { action: 'confirm-face-tracks', clipId: clip.id }),
+  },
+  {
+    // Nothing becomes an appearance without a person: a face proposed as a known subject holds the clip.
+    applies: (clip) => (clip.faces?.proposed ?? 0) > 0,
+    reason: (clip) => reason('appearance-proposed', 'needs-review', `A face in ${clip.code} may be a known subject: ${clip.faces?.proposed ?? 0} proposal(s) wait for a person.`,
+      { action: 'decide-proposals', clipId: clip.id }),
+  },
+  {
+    // Confirmed face tracks count as a person having reviewed who appears, like a "no people" review.
+    applies: (clip, appearances) => appearances.length === 0 && !clip.reviewedNoPeople && clip.faces == null,
     reason: (clip) => reason('clip-unreviewed', 'needs-review', `Nobody has recorded who appears in ${clip.code}.`,
-      `Watch it and record each person (safehouse appear --clip ${clip.id} --subject ID), or that nobody identifiable appears (safehouse review --clip ${clip.id} --no-people).`),
+      { action: 'record-who-appears', clipId: clip.id }),
   },
 ];
 
@@ -69,31 +96,31 @@ const subjectRules: { applies: (subject: RuleSubject, own: readonly RuleAppearan
   {
     applies: (subject) => subject.consent === 'withdrawn',
     reason: (s, clip) => reason('consent-withdrawn', 'blocked', `“${s.pseudonym}” withdrew consent; ${clip.code} must not be used.`,
-      `Keep ${clip.code} out of the edit and recall every export that contained it (safehouse subjects show --subject ${s.id}); only new written consent reopens it.`),
+      { action: 'recall-exports', subjectId: s.id, clipId: clip.id }),
   },
   {
     applies: (subject) => subject.protection.includes('exclude'),
     reason: (s, clip) => reason('subject-excluded', 'blocked', `“${s.pseudonym}” must not be shown at all, and appears in ${clip.code}.`,
-      `Leave ${clip.code} out, or remove the appearance if they are not actually in it (appearances.remove).`),
+      { action: 'leave-out-or-remove-appearance', subjectId: s.id, clipId: clip.id }),
   },
   {
     applies: (subject) => subject.consent === null,
     reason: (s) => reason('consent-unrecorded', 'needs-review', `No consent is recorded for “${s.pseudonym}”.`,
-      `Record their consent (safehouse subjects consent --subject ${s.id} --state given|conditional|pending|withdrawn --scope TEXT).`),
+      { action: 'record-consent', subjectId: s.id }),
   },
   {
     applies: (subject) => subject.consent === 'pending',
     reason: (s) => reason('consent-pending', 'needs-review', `Consent from “${s.pseudonym}” is still pending.`,
-      `Obtain and record their answer (safehouse subjects consent --subject ${s.id} --state given|conditional|withdrawn).`),
+      { action: 'record-consent', subjectId: s.id }),
   },
   {
     applies: (subject, own) => subject.protection.includes('face') && own.some((a) => a.regions.length === 0),
     reason: (s, clip) => reason('face-uncovered', 'needs-review', `The face of “${s.pseudonym}” must be hidden, but no region track covers them in ${clip.code}.`,
-      `Draw or detect a region track for them in ${clip.code} (appearances.add with regions); until then the proxy hides the whole frame.`),
+      { action: 'draw-face-regions', subjectId: s.id, clipId: clip.id }),
   },
 ];
 
-function reason(code: SafetyReasonCode, status: Reason['status'], message: string, fix: string): Reason {
+function reason(code: SafetyReasonCode, status: Reason['status'], message: string, fix: SafetyFix): Reason {
   return { code, status, message, fix };
 }
 
@@ -122,7 +149,13 @@ export function evaluateClip(clip: RuleClip, appearances: readonly RuleAppearanc
 
 export interface PlanBody {
   mode: 'full' | 'regions' | 'none';
+  /** Regions drawn by hand, held over the whole clip (before the first and after the last keyframe). */
   regions: RegionKeyframe[][];
+  /**
+   * Face tracks of unknown people: drawn only from their first to their last keyframe, because the tracker
+   * already added the lead before first sight and the hold after loss.
+   */
+  faces?: RegionKeyframe[][];
   voice: null | { method: 'pitch' | 'mute'; ranges: TimeRange[] | 'all' };
   excluded: boolean;
 }
@@ -141,23 +174,33 @@ export function planProtection(clip: RuleClip, appearances: readonly RuleAppeara
   if (present.some((s) => s.consent === 'withdrawn' || s.protection.includes('exclude'))) {
     return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: true };
   }
+  const faces = clip.faces ?? null;
+  // Analysed but nothing found and nobody has looked: the detector may have missed everyone.
+  const unseen = faces !== null && !faces.confirmed && faces.unassigned.length === 0 && appearances.length === 0 && !clip.reviewedNoPeople;
   const unknown =
-    clip.status !== 'verified' || (appearances.length === 0 && !clip.reviewedNoPeople) || present.some((s) => s.consent === null || s.consent === 'pending');
+    clip.status !== 'verified' ||
+    (appearances.length === 0 && !clip.reviewedNoPeople && faces === null) ||
+    unseen ||
+    present.some((s) => s.consent === null || s.consent === 'pending');
   if (unknown) return { mode: 'full', regions: [], voice: MUTE_ALL, excluded: false };
 
   const voiced = present.filter((s) => s.protection.includes('voice'));
   const voiceRanges = voiced.flatMap((s) => grouped.get(s.id) ?? []);
+  // Until a person confirmed the tracks, who is speaking is unknown: the sound stays muted.
   const voice: PlanBody['voice'] =
-    voiced.length === 0
-      ? null
-      : { method: 'pitch', ranges: voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges])) };
+    faces !== null && !faces.confirmed
+      ? MUTE_ALL
+      : voiced.length === 0
+        ? null
+        : { method: 'pitch', ranges: voiceRanges.some((a) => a.ranges.length === 0) ? 'all' : mergeRanges(voiceRanges.flatMap((a) => [...a.ranges])) };
 
   const covered = present.filter((s) => s.protection.includes('face') || s.consent !== 'given');
-  if (covered.length === 0) return { mode: 'none', regions: [], voice, excluded: false };
+  const unknownFaces = (faces?.unassigned ?? []).filter((track) => track.length > 0).map((track) => [...track].sort((a, b) => a.t - b.t));
+  if (covered.length === 0 && unknownFaces.length === 0) return { mode: 'none', regions: [], voice, excluded: false };
   const allTracked = covered.every((s) => (grouped.get(s.id) ?? []).every((a) => a.regions.length > 0));
   if (!allTracked) return { mode: 'full', regions: [], voice, excluded: false };
   const regions = covered.map((s) => (grouped.get(s.id) ?? []).flatMap((a) => [...a.regions]).sort((a, b) => a.t - b.t));
-  return { mode: 'regions', regions, voice, excluded: false };
+  return { mode: 'regions', regions, ...(unknownFaces.length > 0 ? { faces: unknownFaces } : {}), voice, excluded: false };
 }
 
 /** Sorted, overlapping ranges joined: the same set of seconds however the appearances were recorded. */
@@ -180,6 +223,8 @@ export function planFingerprint(plan: PlanBody): string {
     excluded: plan.excluded,
     voice: plan.voice,
     regions: plan.regions.map((track) => track.map((k) => [k.t, k.x, k.y, k.w, k.h])),
+    // Only present when there are face tracks, so proxies built before face analysis keep their fingerprint.
+    ...(plan.faces && plan.faces.length > 0 ? { faces: plan.faces.map((track) => track.map((k) => [k.t, k.x, k.y, k.w, k.h])) } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

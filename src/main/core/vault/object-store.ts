@@ -181,6 +181,17 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * What can be checked of any object without its class key (vault verification, a field vault's masters):
+   * magic, version, class, recipient count, the id against the file name, the metadata frame's length, and
+   * how many content bytes follow. Throws INTEGRITY or OBJECT_NOT_FOUND.
+   */
+  async inspect(id: string): Promise<{ header: ParsedHeader; fileSize: number; contentBytes: number }> {
+    const { fh, size, header, start } = await this.openHead(id);
+    await fh.close();
+    return { header, fileSize: size, contentBytes: size - start };
+  }
+
   /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
   /**
    * With `borrow`, each chunk is a view into the reader's shared memory, valid only until the next chunk

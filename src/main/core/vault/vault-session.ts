@@ -58,6 +58,8 @@ export interface UnlockedVault {
   objectFile(id: string): string;
   /** plainSize is derived from the file length (not authenticated until the object is read). */
   objectMeta(id: string): Promise<{ cls: KeyClass; meta: Record<string, unknown>; plainSize?: number }>;
+  /** Vault verification: the object's structure, and its header MAC where this vault holds the class key. */
+  inspectObject(id: string): Promise<{ cls: KeyClass; plainSize: number | undefined; authenticated: boolean }>;
   deleteObject(id: string): Promise<void>;
   listObjectIds(): Promise<string[]>;
   discardStaging(): Promise<number>;
@@ -259,6 +261,20 @@ export class VaultSession implements UnlockedVault {
     await opened.close();
     const plainSize = plainSizeFromContentBytes(opened.contentBytes);
     return plainSize === undefined ? { cls: opened.header.cls, meta: opened.meta } : { cls: opened.header.cls, meta: opened.meta, plainSize };
+  }
+
+  /**
+   * Checks an object's head for vault verification: its structure always, and where this vault holds the
+   * class key also the sealed file key, the header MAC and the metadata frame (no content is decrypted).
+   * `plainSize` is what the file's length implies; undefined when the length cannot be a valid object.
+   */
+  async inspectObject(id: string): Promise<{ cls: KeyClass; plainSize: number | undefined; authenticated: boolean }> {
+    this.guard();
+    const head = await this.store.inspect(id);
+    const plainSize = plainSizeFromContentBytes(head.contentBytes);
+    if (!this.secrets.classes[head.header.cls]) return { cls: head.header.cls, plainSize, authenticated: false };
+    await this.objectMeta(id);
+    return { cls: head.header.cls, plainSize, authenticated: true };
   }
 
   async deleteObject(id: string): Promise<void> {

@@ -1,27 +1,38 @@
-import { useState, type FormEvent } from 'react';
-import type { Appearance, RegionKeyframe } from '../../../shared/model';
-import { formatDuration } from '../format';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Appearance, Clip, RegionKeyframe } from '../../../shared/model';
+import { formatDuration, plural } from '../format';
 import { callCore } from '../safehouse';
 import { useCoreQuery } from '../useCore';
 import { ErrorNotice } from './EmptyState';
 import { RegionDrawer } from './RegionDrawer';
 
-const CLIP_CHOICES = 500;
+/** Matches listed at once; the search narrows, so every clip of a large vault can be reached. */
+const MATCHES = 12;
 
 /** Records that a subject appears in a clip: optionally when (a time range) and where (a region track). */
 export function AppearanceTagger({ subjectId, initialClipId, onAdded }: { subjectId: string; initialClipId?: string; onAdded: (appearance: Appearance) => void }) {
-  const [clips] = useCoreQuery('clips.query', { offset: 0, limit: CLIP_CHOICES });
-  const [clipId, setClipId] = useState(initialClipId ?? '');
+  const [search, setSearch] = useState('');
+  const [matches] = useCoreQuery('clips.query', { offset: 0, limit: MATCHES, ...(search.trim() ? { search: search.trim() } : {}) });
+  const [clip, setClip] = useState<Clip | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [regions, setRegions] = useState<RegionKeyframe[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (clips.state === 'loading') return <p aria-busy="true">Loading clips…</p>;
-  if (clips.state === 'error') return <ErrorNotice message={clips.error.message} />;
-  if (clips.value.total === 0) return <p className="muted">No clips in the vault yet: offload a card first, then tag who appears in each clip.</p>;
-  const clip = clips.value.items.find((item) => item.id === clipId) ?? null;
+  useEffect(() => {
+    if (!initialClipId) return;
+    void callCore('clip.get', { id: initialClipId }).then((result) => result.ok && setClip(result.value));
+  }, [initialClipId]);
+
+  if (matches.state === 'error') return <ErrorNotice message={matches.error.message} />;
+  if (matches.state === 'ready' && matches.value.total === 0 && !search.trim() && !clip) {
+    return <p className="muted">No clips in the vault yet: offload a card first, then tag who appears in each clip.</p>;
+  }
+  const choose = (next: Clip | null) => {
+    setClip(next);
+    setRegions([]);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,25 +54,45 @@ export function AppearanceTagger({ subjectId, initialClipId, onAdded }: { subjec
 
   return (
     <form className="tagger stack" onSubmit={submit} aria-label="Tag an appearance">
-      <label>
-        Clip
-        <select
-          value={clipId}
-          onChange={(event) => {
-            setClipId(event.target.value);
-            setRegions([]);
-          }}
-          required
-        >
-          <option value="">Choose a clip…</option>
-          {clips.value.items.map((item) => (
-            <option key={item.id} value={item.id}>
-              {item.code} · {item.kind} · {formatDuration(item.durationSeconds)} · {item.safety}
-            </option>
-          ))}
-        </select>
-        {clips.value.total > CLIP_CHOICES && <span className="hint">Showing the first {CLIP_CHOICES} of {clips.value.total} clips.</span>}
-      </label>
+      {clip ? (
+        <div className="row chosen-clip">
+          <span className="grow">
+            Clip <strong>{clip.code}</strong> · {clip.kind} · {formatDuration(clip.durationSeconds)}
+          </span>
+          <button type="button" onClick={() => choose(null)}>
+            Choose another clip
+          </button>
+        </div>
+      ) : (
+        <div className="stack">
+          <label>
+            Find the clip
+            <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="Clip code, card label or subject" autoComplete="off" />
+          </label>
+          {matches.state === 'loading' ? (
+            <p aria-busy="true">Searching…</p>
+          ) : (
+            <>
+              <ul className="clip-matches" aria-label="Matching clips">
+                {matches.value.items.map((item) => (
+                  <li key={item.id}>
+                    <button type="button" onClick={() => choose(item)}>
+                      {item.code} · {item.kind} · {formatDuration(item.durationSeconds)} · {item.safety}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <span className="hint" role="status">
+                {matches.value.total === 0
+                  ? 'No clip matches. Try part of a clip code such as C0042.'
+                  : matches.value.total > matches.value.items.length
+                    ? `${plural(matches.value.total, 'clip')} match; the first ${matches.value.items.length} are listed. Type more to narrow.`
+                    : `${plural(matches.value.total, 'clip')} match.`}
+              </span>
+            </>
+          )}
+        </div>
+      )}
       {clip && (
         <>
           <fieldset className="row wrap">

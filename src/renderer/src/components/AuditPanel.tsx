@@ -3,6 +3,7 @@ import type { AuditCheckpoint, AuditVerification } from '../../../shared/model';
 import { callCore } from '../safehouse';
 import { useCoreQuery } from '../useCore';
 import { ErrorNotice } from './EmptyState';
+import { plural } from '../format';
 
 /** The audit trail's verification: intact or exactly what is wrong, and a checkpoint to keep off the laptop. */
 export function AuditPanel() {
@@ -30,7 +31,7 @@ function AuditResult({ result }: { result: AuditVerification }) {
     <div className={`audit-result ${result.intact ? 'intact' : 'broken'}`} role="status">
       <strong>{result.intact ? 'Intact' : 'Tampered or damaged'}</strong>
       <span>
-        {result.entries} entries, hash-chained and signed
+        {plural(result.entries, 'entry', 'entries')}, hash-chained and signed
         {result.head ? `; head #${result.head.seq} ${result.head.hash.slice(0, 16)}…` : ''}.
         {result.checkpoint && (result.checkpoint.matched ? ` Matches the checkpoint at #${result.checkpoint.seq}.` : ` Does not match the checkpoint at #${result.checkpoint.seq}.`)}
       </span>

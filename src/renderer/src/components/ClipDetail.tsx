@@ -2,7 +2,9 @@ import type { Clip } from '../../../shared/model';
 import { formatBytes, formatDuration } from '../format';
 import { useCoreQuery } from '../useCore';
 import { ErrorNotice } from './EmptyState';
+import { FaceReview } from './FaceReview';
 import { ProxyPlayer } from './ProxyPlayer';
+import { ReasonText } from './ReasonText';
 
 /** One clip: what it is, and its sanitization report (what was found and removed, the proof). */
 export function ClipDetail({ clip, onClose }: { clip: Clip; onClose: () => void }) {
@@ -31,8 +33,13 @@ export function ClipDetail({ clip, onClose }: { clip: Clip; onClose: () => void 
         <dt>Streams kept</dt>
         <dd>{clip.streams.map((stream) => `${stream.type} ${stream.codec}${stream.width ? ` ${stream.width}×${stream.height}` : ''}`).join(', ') || '—'}</dd>
       </dl>
-      {clip.reason && <ErrorNotice message={clip.reason} />}
+      {clip.reason && (
+        <div className="error-notice" role="alert">
+          <ReasonText reason={clip.reason} />
+        </div>
+      )}
       {clip.kind !== 'still' && <ProxyPlayer clipId={clip.id} />}
+      {clip.kind === 'video' && clip.status === 'verified' && <FaceReview clipId={clip.id} durationSeconds={clip.durationSeconds} />}
       <h3>Sanitization report</h3>
       {report.state === 'loading' && <p aria-busy="true">Opening the report…</p>}
       {report.state === 'error' && <ErrorNotice message={report.error.message} />}

@@ -18,7 +18,8 @@ const states: { value: ConsentState; label: string }[] = [
  * asks first, then shows every export that held the subject so the producer can recall it.
  */
 export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; onChanged: (subject: SubjectDetail) => void }) {
-  const [state, setState] = useState<ConsentState>('given');
+  // No default: one careless click must never record consent (least of all just after a withdrawal).
+  const [state, setState] = useState<ConsentState | ''>('');
   const [scope, setScope] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [recall, setRecall] = useState<ConsentChange['recall'] | null>(null);
@@ -26,6 +27,7 @@ export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; 
   const [busy, setBusy] = useState(false);
 
   const record = async () => {
+    if (state === '') return;
     setBusy(true);
     setError(null);
     const result = await callCore('subjects.setConsent', { id: subject.id, state, ...(scope.trim() ? { scope: scope.trim() } : {}) });
@@ -36,7 +38,7 @@ export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; 
       return;
     }
     setScope('');
-    setState('given');
+    setState('');
     setRecall(state === 'withdrawn' ? result.value.recall : null);
     onChanged(result.value.subject);
   };
@@ -91,7 +93,10 @@ export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; 
       <form className="row wrap consent-form" onSubmit={submit} aria-label="Record consent">
         <label>
           New consent state
-          <select value={state} onChange={(event) => setState(event.target.value as ConsentState)}>
+          <select value={state} onChange={(event) => setState(event.target.value as ConsentState | '')} required>
+            <option value="" disabled>
+              Choose what they said…
+            </option>
             {states.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
@@ -103,7 +108,7 @@ export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; 
           Scope
           <input value={scope} onChange={(event) => setScope(event.target.value)} maxLength={4000} placeholder="e.g. voice only; face may be shown in the final film" />
         </label>
-        <button type="submit" className={state === 'withdrawn' ? 'danger' : 'primary'} disabled={busy}>
+        <button type="submit" className={state === 'withdrawn' ? 'danger' : 'primary'} disabled={busy || state === ''}>
           {state === 'withdrawn' ? 'Withdraw consent…' : 'Record consent'}
         </button>
       </form>
@@ -117,7 +122,7 @@ export function ConsentEditor({ subject, onChanged }: { subject: SubjectDetail; 
           </p>
           <p>After this, Safehouse lists every past export that contained them, so you can recall it.</p>
           <div className="row end">
-            <button type="button" onClick={() => setConfirming(false)} autoFocus>
+            <button type="button" onClick={() => setConfirming(false)} data-autofocus>
               Keep consent
             </button>
             <button type="button" className="danger" onClick={() => void record()} disabled={busy}>

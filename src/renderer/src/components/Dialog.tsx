@@ -2,7 +2,9 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the page behind it inert (so focus stays
- * inside), Escape closes it (the cancel event), and focus returns to whatever opened it.
+ * inside), Escape closes it (the cancel event), and focus returns to whatever opened it. The control marked
+ * `data-autofocus` takes focus when it opens (the safe choice, for destructive questions); otherwise the
+ * first control does.
  */
 export function Dialog({ title, onClose, children, className }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -10,6 +12,7 @@ export function Dialog({ title, onClose, children, className }: { title: string;
     const dialog = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     if (dialog && !dialog.open) dialog.showModal();
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog?.open) dialog.close();
       opener?.focus?.();

@@ -1,104 +1,116 @@
 import { useState } from 'react';
-import type { ClipSafetyReport, SafetyReason } from '../../../shared/model';
+import type { SafetyReason } from '../../../shared/model';
+import { fixButton } from '../fix-words';
+import { plural } from '../format';
 import { useApp } from '../navigation';
 import { callCore } from '../safehouse';
+import type { ProblemEntry, ProblemGroup } from '../safety-groups';
 import { SafetyBadge } from './Badges';
+import { Dialog } from './Dialog';
 import { ErrorNotice } from './EmptyState';
 
-/** Every clip that is not cleared, each reason with what fixes it and, where possible, a way to go and fix it. */
-export function ProblemList({ clips, onFixed }: { clips: ClipSafetyReport[]; onFixed: () => void }) {
-  const problems = clips.filter((clip) => clip.safety !== 'cleared').sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code));
-  if (problems.length === 0) return <p className="ok" role="status">Every clip is cleared: nothing to fix.</p>;
+/** Rows of a group shown at once; "Show more" adds as many. 10,000 problems never render at once. */
+const PAGE = 25;
+
+/** Problems in groups that open on demand, each clip with its reasons and a button that does the fix. */
+export function ProblemList({ groups, expanded, onFixed }: { groups: ProblemGroup[]; expanded: boolean; onFixed: () => void }) {
+  if (groups.length === 0) return <p className="ok" role="status">Nothing to fix here.</p>;
   return (
-    <ul className="problem-list" aria-label="Problems">
-      {problems.map((clip) => (
-        <li key={clip.clipId} className={`problem problem-${clip.safety}`}>
-          <div className="problem-head">
-            <strong>{clip.code}</strong> <SafetyBadge safety={clip.safety} />
-          </div>
-          <ul>
-            {clip.reasons.map((reason, index) => (
-              <li key={`${reason.code}-${reason.subjectId ?? ''}-${index}`}>
-                <p className="problem-message">{reason.message}</p>
-                <p className="problem-fix">
-                  <span className="fix-label">Fix:</span> {reason.fix}
-                </p>
-                <FixAction clip={clip} reason={reason} onFixed={onFixed} />
-              </li>
-            ))}
-          </ul>
-        </li>
+    <ul className="problem-groups" aria-label="Problems">
+      {groups.map((group, index) => (
+        <ProblemGroupView key={group.key} group={group} initiallyOpen={expanded || (index === 0 && groups.length <= 3)} onFixed={onFixed} />
       ))}
     </ul>
   );
 }
 
-function rank(clip: ClipSafetyReport): number {
-  return clip.safety === 'blocked' ? 0 : 1;
+function ProblemGroupView({ group, initiallyOpen, onFixed }: { group: ProblemGroup; initiallyOpen: boolean; onFixed: () => void }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const [shown, setShown] = useState(PAGE);
+  const panelId = `group-${group.key}`;
+  return (
+    <li className={`problem-group ${group.blocked ? 'problem-blocked' : ''}`}>
+      <button type="button" className="group-toggle" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span> <span className="grow">{group.title}</span>
+        <span className={group.blocked ? 'badge safety-badge-blocked' : 'badge safety-badge-needs-review'}>{plural(group.entries.length, 'clip')}</span>
+      </button>
+      {open && (
+        <div id={panelId}>
+          <ul className="problem-list">
+            {group.entries.slice(0, shown).map((entry) => (
+              <ProblemRow key={entry.clip.clipId} entry={entry} onFixed={onFixed} />
+            ))}
+          </ul>
+          {group.entries.length > shown && (
+            <button type="button" onClick={() => setShown(shown + PAGE)}>
+              Show {Math.min(PAGE, group.entries.length - shown)} more of {group.entries.length - shown}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
 }
 
-/** The button that takes the producer to the place where this reason is fixed, or fixes it in place. */
-function FixAction({ clip, reason, onFixed }: { clip: ClipSafetyReport; reason: SafetyReason; onFixed: () => void }) {
+function ProblemRow({ entry, onFixed }: { entry: ProblemEntry; onFixed: () => void }) {
+  const { clip, reasons } = entry;
+  return (
+    <li className={`problem problem-${clip.safety}`}>
+      <div className="problem-head">
+        <strong>{clip.code}</strong> <SafetyBadge safety={clip.safety} />
+      </div>
+      <ul>
+        {reasons.map((reason, index) => (
+          <li key={`${reason.code}-${reason.subjectId ?? ''}-${index}`}>
+            <p className="problem-message">{reason.message}</p>
+            <FixAction code={clip.code} reason={reason} onFixed={onFixed} />
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+/** The button that does the fix, or opens the screen where it is done; never a command line. */
+function FixAction({ code, reason, onFixed }: { code: string; reason: SafetyReason; onFixed: () => void }) {
   const { go } = useApp();
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  switch (reason.code) {
-    case 'consent-withdrawn':
-    case 'subject-excluded':
-    case 'consent-pending':
-    case 'consent-unrecorded':
-      return reason.subjectId ? (
-        <button type="button" className="link" onClick={() => go({ screen: 'subjects', subjectId: reason.subjectId! })}>
-          Open the subject
+  const words = fixButton(reason.fix, code);
+  return (
+    <div className="row wrap fix-actions">
+      <span className="problem-fix grow">{words.hint}</span>
+      <button type="button" onClick={() => go(words.target)}>
+        {words.label}
+      </button>
+      {reason.fix.action === 'record-who-appears' && reason.fix.clipId && (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Nobody identifiable in {code}…
         </button>
-      ) : null;
-    case 'face-uncovered':
-      return reason.subjectId ? (
-        <button type="button" className="link" onClick={() => go({ screen: 'subjects', subjectId: reason.subjectId!, clipId: clip.clipId })}>
-          Draw a region track in {clip.code}
-        </button>
-      ) : null;
-    case 'clip-unreviewed':
-      return (
-        <div className="row wrap fix-actions">
-          <button type="button" className="link" onClick={() => go({ screen: 'subjects' })}>
-            Tag who appears (Subjects)
-          </button>
-          {confirming ? (
-            <>
-              <span>Did you watch {clip.code} and see nobody identifiable?</span>
-              <button
-                type="button"
-                onClick={async () => {
-                  const result = await callCore('clips.review', { clipId: clip.clipId, noPeople: true });
-                  if (result.ok) onFixed();
-                  else setError(result.error.message);
-                  setConfirming(false);
-                }}
-              >
-                Yes, nobody appears
-              </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <button type="button" onClick={() => setConfirming(true)}>
-              Record “nobody identifiable”
+      )}
+      {confirming && reason.fix.clipId && (
+        <Dialog title={`Nobody identifiable in ${code}?`} onClose={() => setConfirming(false)}>
+          <p>Only answer yes if you watched {code} and saw no face, voice, name or place that could identify someone.</p>
+          <div className="row end">
+            <button type="button" data-autofocus onClick={() => setConfirming(false)}>
+              Not sure yet
             </button>
-          )}
-          {error && <ErrorNotice message={error} />}
-        </div>
-      );
-    case 'clip-quarantined':
-    case 'clip-failed':
-    case 'clip-not-verified':
-      return (
-        <button type="button" className="link" onClick={() => go({ screen: reason.code === 'clip-quarantined' ? 'library' : 'offload' })}>
-          {reason.code === 'clip-quarantined' ? 'See its report (Library)' : 'Go to Offload'}
-        </button>
-      );
-    default:
-      return null;
-  }
+            <button
+              type="button"
+              className="primary"
+              onClick={async () => {
+                const result = await callCore('clips.review', { clipId: reason.fix.clipId!, noPeople: true });
+                setConfirming(false);
+                if (result.ok) onFixed();
+                else setError(result.error.message);
+              }}
+            >
+              Yes, nobody appears
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {error && <ErrorNotice message={error} />}
+    </div>
+  );
 }

@@ -38,8 +38,9 @@ export function SafetyChart({ counts }: { counts: SafetyCounts }) {
             offset += length;
             return length > 0 ? circle : null;
           })}
-        <text x="80" y="78" textAnchor="middle" className="chart-total">
-          {total}
+        {/* Five or more digits get a smaller size so they stay inside the ring. */}
+        <text x="80" y="78" textAnchor="middle" className={`chart-total ${total >= 10_000 ? 'long' : ''}`}>
+          {total.toLocaleString('en')}
         </text>
         <text x="80" y="98" textAnchor="middle" className="chart-caption">
           clips
@@ -53,7 +54,7 @@ export function SafetyChart({ counts }: { counts: SafetyCounts }) {
                 <span className={`swatch ${s.className}`} aria-hidden="true" />
                 {s.label}
               </dt>
-              <dd>{counts[s.key]}</dd>
+              <dd>{counts[s.key].toLocaleString('en')}</dd>
             </div>
           ))}
         </dl>

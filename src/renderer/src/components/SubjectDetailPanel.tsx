@@ -54,14 +54,14 @@ export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { su
         <dl className="facts">
           <dt>Real name</dt>
           <dd>
-            {subject.identity
-              ? subject.identity.realName || '—'
-              : subject.identitySealed
-                ? 'Sealed to HQ: this vault cannot open it.'
-                : 'None recorded.'}
+            {subject.identity?.realName ? (
+              <RealName name={subject.identity.realName} pseudonym={subject.pseudonym} />
+            ) : subject.identitySealed ? (
+              'Sealed to HQ: this vault cannot open it.'
+            ) : (
+              'None recorded.'
+            )}
           </dd>
-          <dt>Id</dt>
-          <dd className="mono">{subject.id}</dd>
         </dl>
       </header>
       <ConsentEditor subject={subject} onChanged={changed} />
@@ -91,5 +91,26 @@ export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { su
       </section>
       <RecallList recall={subject.exports} title="Exports that held them" />
     </article>
+  );
+}
+
+/**
+ * A real name stays hidden until someone asks to see it, so it is not read over a shoulder or caught in a
+ * screen share. The state lives in this panel only: opening another subject, leaving the screen or
+ * locking the vault unmounts it, and the name is hidden again.
+ */
+function RealName({ name, pseudonym }: { name: string; pseudonym: string }) {
+  const [shown, setShown] = useState(false);
+  return shown ? (
+    <span className="row wrap">
+      <span className="real-name">{name}</span>
+      <button type="button" className="link" onClick={() => setShown(false)}>
+        Hide
+      </button>
+    </span>
+  ) : (
+    <button type="button" className="link" onClick={() => setShown(true)} aria-label={`Reveal the real name of ${pseudonym}`}>
+      Reveal
+    </button>
   );
 }

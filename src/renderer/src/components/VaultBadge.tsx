@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import type { KeyClass, VaultSummary } from '../../../shared/model';
+import { onCoreEvent } from '../safehouse';
 
 const classLabels: Record<KeyClass, string> = {
   master: 'masters',
@@ -30,9 +32,38 @@ export function VaultBadge({ vault, onLock, onAutoLock }: { vault: VaultSummary;
           <option value="off">never (not recommended)</option>
         </select>
       </label>
+      {vault.autoLockMinutes !== null && <IdleCountdown minutes={vault.autoLockMinutes} />}
       <button type="button" className="lock-button" onClick={onLock}>
         Lock vault
       </button>
     </section>
+  );
+}
+
+/**
+ * How long until the vault locks itself, as this window sees it: any key, click or offload progress starts
+ * the count again (the core counts the same activity, so it locks no earlier than shown).
+ */
+function IdleCountdown({ minutes }: { minutes: number }) {
+  const [lastActive, setLastActive] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const active = () => setLastActive(Date.now());
+    window.addEventListener('keydown', active);
+    window.addEventListener('pointerdown', active);
+    const stopProgress = onCoreEvent('offload.progress', active);
+    const timer = window.setInterval(() => setNow(Date.now()), 15_000);
+    return () => {
+      window.removeEventListener('keydown', active);
+      window.removeEventListener('pointerdown', active);
+      stopProgress();
+      window.clearInterval(timer);
+    };
+  }, []);
+  const left = Math.max(1, Math.ceil((lastActive + minutes * 60_000 - Math.max(now, lastActive)) / 60_000));
+  return (
+    <p className="vault-autolock-left" aria-live="off">
+      Locks itself in about {left} min if left alone.
+    </p>
   );
 }

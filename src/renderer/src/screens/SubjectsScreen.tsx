@@ -33,6 +33,11 @@ export function SubjectsScreen() {
           Add subject
         </button>
       </div>
+      {target?.clipId && !target.subjectId && (
+        <p className="notice" role="status">
+          Choose the person who appears in this clip (or add them), then use “Tag an appearance”: the clip is already chosen.
+        </p>
+      )}
       {report.state === 'error' && <ErrorNotice message={`Safety status unavailable: ${report.error.message}`} />}
       {subjects.value.length === 0 ? (
         <EmptyState title="No subjects recorded">
@@ -47,7 +52,7 @@ export function SubjectsScreen() {
             <SubjectDetailPanel
               key={selected.id}
               subjectId={selected.id}
-              {...(target?.subjectId === selected.id && target.clipId ? { initialClipId: target.clipId } : {})}
+              {...(target?.clipId && (!target.subjectId || target.subjectId === selected.id) ? { initialClipId: target.clipId } : {})}
               onChanged={reload}
             />
           ) : (

@@ -1,40 +1,77 @@
-import { useState, type FormEvent } from 'react';
-import type { VaultStatus, VaultSummary } from '../../../shared/model';
+import { useRef, useState, type FormEvent } from 'react';
+import type { VaultKind, VaultStatus, VaultSummary } from '../../../shared/model';
 import { ErrorNotice } from '../components/EmptyState';
 import { passphraseStrength } from '../passphrase-strength';
 import { callCore } from '../safehouse';
+import { windowMessage } from '../window-messages';
 
 type Mode = 'unlock' | 'create';
+
+/** The fingerprint a recipient card claims, grouped as people read it aloud; the core checks it matches the keys. */
+function claimedFingerprint(card: string): string | null {
+  try {
+    const parsed = JSON.parse(card) as { fingerprint?: unknown };
+    return typeof parsed.fingerprint === 'string' && /^[0-9a-f]{32}$/.test(parsed.fingerprint) ? (parsed.fingerprint.toUpperCase().match(/.{4}/g) ?? []).join(' ') : null;
+  } catch {
+    return null;
+  }
+}
 
 export function VaultScreen({ status, onUnlocked }: { status: VaultStatus; onUnlocked: (vault: VaultSummary) => void }) {
   const [mode, setMode] = useState<Mode>(status.state === 'locked' ? 'unlock' : 'create');
   const [dir, setDir] = useState(status.state === 'locked' ? status.dir : '');
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
+  const [kind, setKind] = useState<VaultKind>('normal');
+  const [hqCard, setHqCard] = useState('');
+  const [comparedFingerprint, setComparedFingerprint] = useState(false);
+  const [understood, setUnderstood] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const strength = passphraseStrength(passphrase);
+  const passphraseField = useRef<HTMLInputElement>(null);
+  const strength = passphraseStrength(mode === 'create' ? passphrase : '');
+  const fingerprint = kind === 'field' ? claimedFingerprint(hqCard) : null;
 
   const chooseFolder = async () => {
     const result = await callCore('dialog.chooseFolder', { purpose: 'vault' });
     if (result.ok && result.value.path) setDir(result.value.path);
   };
 
+  const fail = (message: string) => {
+    setError(message);
+    // Focus stays where the fix is typed: the passphrase, selected so it can be typed again at once.
+    requestAnimationFrame(() => {
+      passphraseField.current?.focus();
+      passphraseField.current?.select();
+    });
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    if (mode === 'create' && passphrase !== confirmation) {
-      setError('The two passphrases differ. Type the same passphrase twice.');
-      return;
+    if (mode === 'create') {
+      if (!strength.acceptable) return fail('This passphrase is too easy to guess. A seized laptop gives an attacker unlimited tries: use four or more unrelated words.');
+      if (passphrase !== confirmation) return fail('The two passphrases differ. Type the same passphrase twice.');
+      if (kind === 'field' && !fingerprint) return setError('Paste HQ’s recipient card (the text HQ sent you) to create a field vault.');
     }
     setBusy(true);
-    const result = mode === 'create' ? await callCore('vault.create', { dir, passphrase }) : await callCore('vault.unlock', { dir, passphrase });
+    const result =
+      mode === 'create'
+        ? await callCore('vault.create', { dir, passphrase, kind, ...(kind === 'field' ? { hqRecipientCard: hqCard } : {}) })
+        : await callCore('vault.unlock', { dir, passphrase });
     setBusy(false);
-    setPassphrase('');
-    setConfirmation('');
-    if (result.ok) onUnlocked(result.value);
-    else setError(result.error.message);
+    if (result.ok) {
+      setPassphrase('');
+      setConfirmation('');
+      onUnlocked(result.value);
+    } else {
+      setPassphrase('');
+      setConfirmation('');
+      fail(windowMessage(result.error));
+    }
   };
+
+  const canCreate = strength.acceptable && understood && passphrase === confirmation && (kind === 'normal' || (fingerprint !== null && comparedFingerprint));
 
   return (
     <main className="vault-screen">
@@ -48,36 +85,99 @@ export function VaultScreen({ status, onUnlocked }: { status: VaultStatus; onUnl
           Create a vault
         </button>
       </div>
+      {mode === 'create' && (
+        <section className="first-run" aria-labelledby="first-run-title">
+          <h2 id="first-run-title">Before you create a vault</h2>
+          <p>
+            <strong>Nobody can recover a lost passphrase: not you, not HQ, not the makers of Safehouse.</strong> If it is forgotten, every clip in the vault is lost
+            for good. Learn it by heart, or keep a copy somewhere safe and away from this laptop.
+          </p>
+          <p className="hint">Choose a passphrase of several unrelated words. If you are ever made to unlock the vault, a field vault shows proxies only.</p>
+        </section>
+      )}
       <form onSubmit={submit} className="vault-form" aria-busy={busy}>
         <label>
           Vault folder
           <span className="row">
-            <input name="dir" value={dir} onChange={(event) => setDir(event.target.value)} required autoComplete="off" />
+            <input name="dir" value={dir} onChange={(event) => setDir(event.target.value)} required autoComplete="off" spellCheck={false} />
             <button type="button" onClick={chooseFolder}>
               Choose…
             </button>
           </span>
         </label>
+        {mode === 'create' && (
+          <fieldset>
+            <legend>Kind of vault</legend>
+            <label className="check explained">
+              <input type="radio" name="kind" value="normal" checked={kind === 'normal'} onChange={() => setKind('normal')} />
+              <span>
+                Normal vault
+                <span className="hint">Opens everything with this passphrase: masters, proxies and identities. For HQ and the edit suite.</span>
+              </span>
+            </label>
+            <label className="check explained">
+              <input type="radio" name="kind" value="field" checked={kind === 'field'} onChange={() => setKind('field')} />
+              <span>
+                Field vault (from HQ’s card)
+                <span className="hint">Write-only for the crew: masters and identities are sealed to HQ, so a seized, unlocked laptop shows proxies and nothing else.</span>
+              </span>
+            </label>
+            {kind === 'field' && (
+              <div className="stack">
+                <label>
+                  HQ’s recipient card
+                  <textarea name="hqCard" rows={5} value={hqCard} onChange={(event) => setHqCard(event.target.value)} spellCheck={false} placeholder="Paste the card HQ sent you" />
+                </label>
+                {hqCard.trim() !== '' &&
+                  (fingerprint ? (
+                    <>
+                      <p>
+                        Fingerprint: <strong className="mono fingerprint">{fingerprint}</strong>
+                      </p>
+                      <label className="check">
+                        <input type="checkbox" checked={comparedFingerprint} onChange={(event) => setComparedFingerprint(event.target.checked)} />
+                        I read this fingerprint with HQ over a phone call or in person, and it matches.
+                      </label>
+                    </>
+                  ) : (
+                    <ErrorNotice message="This does not look like a recipient card. Paste the whole card HQ sent, from the first { to the last }." />
+                  ))}
+              </div>
+            )}
+          </fieldset>
+        )}
         <label>
           Passphrase
-          <input name="passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} required autoComplete="off" />
+          <input ref={passphraseField} name="passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} required autoComplete="off" />
         </label>
         {mode === 'create' && (
           <>
             <div className={`strength strength-${strength.label.replace(' ', '-')}`}>
-              <meter min={0} max={100} low={60} high={80} optimum={100} value={Math.min(strength.bits, 100)} aria-label="Passphrase strength" />
+              <meter min={0} max={100} low={50} high={75} optimum={100} value={strength.percent} aria-label="Passphrase strength" />
               <span>Strength: {strength.label}</span>
             </div>
+            {passphrase && strength.advice.length > 0 && (
+              <ul className="hint advice" aria-label="How to make it stronger">
+                {strength.advice.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            )}
             <label>
               Type it again
               <input name="confirmation" type="password" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} required autoComplete="off" />
             </label>
+            <label className="check">
+              <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} />
+              I understand that if this passphrase is lost, the footage is lost.
+            </label>
           </>
         )}
         {error && <ErrorNotice message={error} />}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Deriving keys…' : mode === 'create' ? 'Create vault' : 'Unlock'}
+        <button type="submit" className="primary" disabled={busy || (mode === 'create' && !understood)}>
+          {busy ? 'Deriving keys…' : mode === 'create' ? (kind === 'field' ? 'Create field vault' : 'Create vault') : 'Unlock'}
         </button>
+        {mode === 'create' && !canCreate && understood && !error && passphrase && <p className="hint">The vault can be created once the passphrase is strong enough and typed the same twice.</p>}
       </form>
     </main>
   );
