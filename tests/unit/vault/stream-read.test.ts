@@ -46,7 +46,7 @@ describe('streaming read on the crypto worker', () => {
     expect(Buffer.concat(owned).equals(Buffer.from(data))).toBe(true);
   });
 
-  it.each([false, true])('damage in the third batch: exactly the first two batches come out, then INTEGRITY (borrow: %s)', async (borrow) => {
+  it.each([false, true])('damage in the third batch: at most the first two batches come out, intact, then INTEGRITY (borrow: %s)', async (borrow) => {
     const data = patternBytes(4 * BATCH, 7);
     const { id } = await vault.writeObject('master', data);
     const file = objectPath(dir, id);
@@ -59,7 +59,11 @@ describe('streaming read on the crypto worker', () => {
     await expectCode((async () => {
       for await (const chunk of vault.streamObject(id, { borrow })) seen.push(Buffer.from(chunk));
     })(), 'INTEGRITY');
-    expect(Buffer.concat(seen).equals(Buffer.from(data.subarray(0, 2 * BATCH)))).toBe(true);
+    // Batches that authenticated before the failure may or may not be handed out (the failure can arrive
+    // first); the damaged one never is, and nothing handed out is anything but the object's own bytes.
+    const out = Buffer.concat(seen);
+    expect([0, BATCH, 2 * BATCH]).toContain(out.length);
+    expect(out.equals(Buffer.from(data.subarray(0, out.length)))).toBe(true);
   });
 
   it('a consumer that stops early releases the worker job, and the next read works', async () => {

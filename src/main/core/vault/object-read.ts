@@ -88,6 +88,8 @@ export function createOffThreadOpener(opened: { streamHeader: Uint8Array; stream
     async next(borrow = false) {
       if (lent !== undefined) free.push(lent);
       lent = undefined;
+      // After a failure the ring went back to the pool: batches that arrived before it are not read.
+      failed();
       while (arrived.length === 0) {
         failed();
         if (posted.length === 0) throw new SafehouseError('INTERNAL', 'next() with no batch posted');
@@ -111,7 +113,10 @@ export function createOffThreadOpener(opened: { streamHeader: Uint8Array; stream
       return result;
     },
     discard() {
-      lane.forget(id); // a no-op once the job ended or failed; else the ring is not pooled again (queued batches may still land in it)
+      if (!lane.open.has(id)) return; // ended or failed: the ring is already zeroed and pooled
+      lane.forget(id);
+      // Not pooled again: batches queued before the drop may still land in it. What is there now is zeroed.
+      new Uint8Array(ring).fill(0);
     },
   };
 }
