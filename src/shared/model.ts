@@ -86,24 +86,29 @@ export interface CardSummary {
 /** Why a file on a card is not (yet) safely kept; the faces word each code. */
 export type WipeBlockerState = 'pending' | 'failed' | 'refused' | 'unreadable' | 'not-copied' | 'damaged';
 
+/** What the card scan noted about a file that is not a clip; the wipe verdict maps each to a state. */
+export type CardNoteCode =
+  | 'os-litter'
+  | 'symbolic-link'
+  | 'not-a-regular-file'
+  | 'other-volume'
+  | 'nested-too-deep'
+  | 'permission-denied'
+  | 'card-read-error'
+  | 'vanished'
+  | 'unreadable'
+  | 'name-has-control-characters'
+  | 'empty'
+  | 'sidecar-of-unreadable';
+
 export type WipeBlockerReason =
   // pending
   | 'not-yet-copied'
   | 'not-yet-verified'
   // failed (ClipFailureKind)
   | ClipFailureKind
-  // refused by the scan
-  | 'symbolic-link'
-  | 'not-a-regular-file'
-  | 'other-volume'
-  | 'nested-too-deep'
-  // unreadable
-  | 'permission-denied'
-  | 'card-read-error'
-  | 'vanished'
-  | 'unreadable'
-  // not copied
-  | 'name-has-control-characters'
+  // refused, unreadable or never copied, as the scan noted it (os litter, empty files and sidecars do not block)
+  | Exclude<CardNoteCode, 'os-litter' | 'empty' | 'sidecar-of-unreadable'>
   | 'unrecognised-media-name'
   // damaged
   | 'object-damaged';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipFileState, decideWipe, type CardFileState, type ClipRowState } from '../../../src/main/core/ingest/wipe-verdict';
 import { noteState } from '../../../src/main/core/ingest/card-files';
-import type { CardNoteCode } from '../../../src/main/core/ingest/card-scan';
+import type { CardNoteCode } from '../../../src/shared/model';
 
 /** The one rule for "safe to wipe", one row per state a card file can be in. */
 const kept: CardFileState = { state: 'verified' };

@@ -3,10 +3,10 @@
  * "safe to wipe" can be decided later without the card: a file that was on the card but never reached the
  * vault (an ingest killed half-way) keeps the card NOT safe. Every file that is not OS litter is listed.
  */
-import type { ClipFailureKind, ClipStatus } from '../../../shared/model';
+import type { CardNoteCode, ClipFailureKind, ClipStatus } from '../../../shared/model';
 import type { Catalog } from '../catalog';
 import type { UnlockedVault } from '../vault/vault';
-import type { CardNoteCode, CardScan } from './card-scan';
+import type { CardScan } from './card-scan';
 import type { LookupKeys } from './lookup-keys';
 import { hashFile } from './hashing';
 import { damagedObjectIds as recordedDamagedObjects } from '../integrity/object-damage';

@@ -10,6 +10,7 @@ import { SafehouseError } from '../../../shared/errors';
 import { classifyCardPath, type FileClass, type MediaKind, type SidecarKind } from './camera-layouts';
 import { litterReason } from './os-litter';
 import { displayName } from '../../../shared/display-text';
+import type { CardNoteCode } from '../../../shared/model';
 
 export interface CardFile {
   /** '/'-separated path relative to the card root, exactly as on the card. */
@@ -42,19 +43,6 @@ export interface CardNote {
   code: CardNoteCode;
 }
 
-export type CardNoteCode =
-  | 'os-litter'
-  | 'symbolic-link'
-  | 'not-a-regular-file'
-  | 'other-volume'
-  | 'nested-too-deep'
-  | 'permission-denied'
-  | 'card-read-error'
-  | 'vanished'
-  | 'unreadable'
-  | 'name-has-control-characters'
-  | 'empty'
-  | 'sidecar-of-unreadable';
 
 export interface CardScan {
   /** The card folder, resolved to its real path once, at the start of the scan. */
