@@ -1,5 +1,5 @@
 import { SafehouseError } from '../../../shared/errors';
-import type { FaceProposal, FaceProposalState, UnknownPersonGroup } from '../../../shared/model';
+import type { FaceProposal, FaceProposalState, FaceTrack, UnknownPersonGroup } from '../../../shared/model';
 import { appendAudit } from '../audit/audit-log';
 import type { CatalogTx } from '../catalog';
 import { emitProtectionChanged } from '../subjects/protection-events';
@@ -144,7 +144,9 @@ export async function listProposals(db: CatalogTx, filter: { subjectId?: string;
     `SELECT p.*, c.code FROM face_proposals p JOIN clips c ON c.id = p.clip_id WHERE ${where.join(' AND ')} ORDER BY p.score DESC, c.code, p.id`,
     params,
   );
-  const tracks = new Map((await tracksOf(db)).map((t) => [t.id, t]));
+  // Only the clips listed: the vault's other tracks (and their keyframes) are not read.
+  const tracks = new Map<string, FaceTrack>();
+  for (const clipId of new Set(rows.map((r) => r.clip_id))) for (const t of await tracksOf(db, clipId)) tracks.set(t.id, t);
   return rows.map((r) => {
     const track = tracks.get(r.track_id);
     return { id: r.id, clipId: r.clip_id, code: r.code, trackId: r.track_id, subjectId: r.subject_id, score: r.score, from: track?.from ?? 0, to: track?.to ?? 0, state: r.state, decidedAt: r.decided_at };
