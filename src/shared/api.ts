@@ -5,6 +5,7 @@ import type {
   AuditCheckpoint,
   AuditVerification,
   CardScanSummary,
+  CardLabel,
   CardSummary,
   Clip,
   ClipReport,
@@ -137,6 +138,7 @@ export const calls = {
   ),
   'card.scan': call<CardScanSummary>()(z.object({ path: pathInput }).strict()),
   'cards.list': call<CardSummary[]>()(noInput),
+  'cards.labels': call<CardLabel[]>()(noInput),
   'clips.list': call<Clip[]>()(noInput),
   'clip.get': call<Clip>()(z.object({ id: idInput }).strict()),
   'clips.query': call<{ total: number; items: Clip[] }>()(

@@ -71,12 +71,16 @@ export interface Clip {
   safety: SafetyStatus;
 }
 
-export interface CardSummary {
+/** A card as lists and filters name it: cheap to list, with no wipe verdict (that reads every file's state). */
+export interface CardLabel {
   id: string;
   label: string;
   createdAt: string;
   clipCount: number;
   verifiedCount: number;
+}
+
+export interface CardSummary extends CardLabel {
   /** True only when every clip of the card was re-read from the vault and matched. */
   safeToWipe: boolean;
   /** Why the card is not safe to wipe, per file (empty when it is). */

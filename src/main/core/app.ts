@@ -12,7 +12,7 @@ import { reviewFrame } from './media/review-frame';
 import { fingerprintWords, readRecipientCard } from './vault/recipients';
 import { loadSodium } from './vault/sodium';
 import { createVault, unlockVault, type UnlockedVault } from './vault/vault';
-import { listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
+import { listCardLabels, listCards, listClips, getClip, queryClips, safetyCounts } from './ingest/clip-queries';
 import { readClipReport } from './ingest/clip-report';
 import { scanCardForPreview } from './ingest/card-preview';
 import { ingestHandlers } from './ingest/handlers';
@@ -218,6 +218,7 @@ export function createSafehouse(options: SafehouseOptions = {}): Safehouse {
       return scanCardForPreview(path);
     },
     'cards.list': async () => listCards(requireVault()),
+    'cards.labels': async () => listCardLabels(requireVault()),
     'clips.list': async () => listClips(requireVault()),
     'clip.get': async ({ id }) => getClip(requireVault(), id),
     'clips.query': async (query) => queryClips(requireVault(), query),

@@ -1,4 +1,4 @@
-import type { CardSummary, ClipSafetyReport, SafetyReason, SafetyReasonCode, SafetyReport } from '../../shared/model';
+import type { CardLabel, ClipSafetyReport, SafetyReason, SafetyReasonCode, SafetyReport } from '../../shared/model';
 
 export type Grouping = 'problem' | 'subject' | 'card';
 
@@ -34,7 +34,7 @@ const PROBLEM_ORDER = Object.keys(PROBLEM_TITLES) as SafetyReasonCode[];
  * is grouped once per report (the screen only renders a page of each group) and tested without a browser.
  * Blocked groups come first.
  */
-export function groupProblems(report: SafetyReport, grouping: Grouping, cards: readonly CardSummary[], search = ''): ProblemGroup[] {
+export function groupProblems(report: SafetyReport, grouping: Grouping, cards: readonly CardLabel[], search = ''): ProblemGroup[] {
   const needle = search.trim().toLowerCase();
   const problems = report.clips.filter((clip) => clip.safety !== 'cleared' && (!needle || clip.code.toLowerCase().includes(needle)));
   const groups = new Map<string, ProblemGroup>();

@@ -120,6 +120,7 @@ it('no contract result shows the marker to the field passphrase', async () => {
     await app.call('clips.query', { offset: 0, limit: 100 }),
     await app.call('clip.report', { id: clipId! }),
     await app.call('cards.list', {}),
+    await app.call('cards.labels', {}),
     await app.call('offload.report', {}),
     await app.call('offload.interrupted', {}),
     await app.call('subjects.list', {}),

@@ -167,6 +167,9 @@ describe('field to HQ through a bucket and a drive', () => {
       const cards = await app.call('cards.list', {});
       if (!cards.ok) throw new Error(cards.error.message);
       expect(cards.value.map((card) => [card.label, card.clipCount]).sort()).toEqual([['Card A', 2], ['Card B', 2]]);
+      // The labels the library and safety screens list are the same cards and counts, without the wipe verdict.
+      const labels = await app.call('cards.labels', {});
+      expect(labels.ok && labels.value).toEqual(cards.value.map(({ safeToWipe: _safe, wipeBlockers: _blockers, ...label }) => label));
       const shared = clips.value.find((clip) => clip.originalName.endsWith('IMG_0001.MOV'))!;
       for (const card of cards.value) {
         const onCard = await app.call('clips.query', { cardId: card.id, offset: 0, limit: 10 });

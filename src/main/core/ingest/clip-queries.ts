@@ -1,4 +1,4 @@
-import type { CardSummary, Clip, ClipKind, ClipStatus, SafetyCounts, StreamSummary } from '../../../shared/model';
+import type { CardLabel, CardSummary, Clip, ClipKind, ClipStatus, SafetyCounts, StreamSummary } from '../../../shared/model';
 import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { evaluateClip } from '../subjects/safety-rules';
@@ -55,9 +55,10 @@ export async function getClip(vault: UnlockedVault, id: string): Promise<Clip> {
   return toClip(vault, row, await loadSafetyInputs(vault, catalog, id));
 }
 
-export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
+/** Every card with its label and counts, for filters and groupings: no wipe verdict, so no file list is opened. */
+export async function listCardLabels(vault: UnlockedVault): Promise<CardLabel[]> {
   const catalog = await vault.catalog();
-  const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT * FROM cards ORDER BY created_at');
+  const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT id, label_sealed, created_at FROM cards ORDER BY created_at');
   // Clips whose vault object was read back and matched: verified clips and quarantined originals alike.
   // A clip pulled from two cards (the same original, see sync/hq-merge.ts) counts on both (clip_cards).
   const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
@@ -66,20 +67,21 @@ export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
        UNION ALL SELECT cc.card_id, c.verified_at FROM clip_cards cc JOIN clips c ON c.id = cc.clip_id
      ) GROUP BY card_id`,
   );
+  const countsByCard = new Map(counts.map((entry) => [entry.card_id, entry]));
+  return cards.map((card) => ({
+    id: card.id,
+    label: card.label_sealed ? (vault.openTextIfHeld(card.label_sealed) ?? '') : '',
+    createdAt: card.created_at,
+    clipCount: countsByCard.get(card.id)?.total ?? 0,
+    verifiedCount: countsByCard.get(card.id)?.readBack ?? 0,
+  }));
+}
+
+/** Every card with its safe-to-wipe verdict by the one rule, over the card's file list sealed when its offload started. */
+export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
+  const catalog = await vault.catalog();
   const summaries: CardSummary[] = [];
-  for (const card of cards) {
-    const count = counts.find((entry) => entry.card_id === card.id);
-    // Safe to wipe by the one rule, over the card's file list sealed when its offload started.
-    const verdict = await cardVerdictFromCatalog(vault, catalog, card.id);
-    summaries.push({
-      id: card.id,
-      label: card.label_sealed ? (vault.openTextIfHeld(card.label_sealed) ?? '') : '',
-      createdAt: card.created_at,
-      clipCount: count?.total ?? 0,
-      verifiedCount: count?.readBack ?? 0,
-      ...verdict,
-    });
-  }
+  for (const card of await listCardLabels(vault)) summaries.push({ ...card, ...(await cardVerdictFromCatalog(vault, catalog, card.id)) });
   return summaries;
 }
 

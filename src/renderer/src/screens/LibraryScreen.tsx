@@ -23,7 +23,7 @@ export function LibraryScreen() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [selected, setSelected] = useState<Clip | null>(null);
-  const [cards] = useCoreQuery('cards.list', {});
+  const [cards] = useCoreQuery('cards.labels', {});
   const [subjects] = useCoreQuery('subjects.list', {});
 
   // A link from another screen (a safety fix) opens its clip here.

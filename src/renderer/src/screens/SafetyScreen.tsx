@@ -15,7 +15,7 @@ const GROUPINGS: { id: Grouping; label: string }[] = [
 /** Producer: how many clips are safe to use, every problem grouped with its fix, and whether the audit trail holds. */
 export function SafetyScreen() {
   const [report, reload] = useCoreQuery('safety.report', {});
-  const [cards] = useCoreQuery('cards.list', {});
+  const [cards] = useCoreQuery('cards.labels', {});
   const [grouping, setGrouping] = useState<Grouping>('problem');
   const [search, setSearch] = useState('');
   const groups = useMemo(
