@@ -69,6 +69,8 @@ export interface Clip {
   sizeBytes: number;
   createdAt: string;
   safety: SafetyStatus;
+  /** The original is sealed in the vault and was read back and matched: a quarantined clip can be retried from it. */
+  originalKept: boolean;
 }
 
 /** A card as lists and filters name it: cheap to list, with no wipe verdict (that reads every file's state). */

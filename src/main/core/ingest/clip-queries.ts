@@ -18,6 +18,8 @@ interface ClipRow {
   duration: number | null;
   streams_json: string | null;
   created_at: string;
+  verified_at: string | null;
+  master_object_id: string | null;
 }
 
 function toClip(vault: UnlockedVault, row: ClipRow, inputs: SafetyInputs): Clip {
@@ -35,6 +37,7 @@ function toClip(vault: UnlockedVault, row: ClipRow, inputs: SafetyInputs): Clip 
     sizeBytes: row.size,
     createdAt: row.created_at,
     safety: 'needs-review',
+    originalKept: row.verified_at !== null && row.master_object_id !== null,
   };
   // Computed by the safety rules from subjects, consent, appearances and reviews: never stored, never typed.
   const verdict = evaluateClip(ruleClip(inputs, row), inputs.appearances.get(row.id) ?? [], inputs.subjects);

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Clip } from '../../../shared/model';
 import { formatBytes, formatDuration } from '../format';
 import { useCoreQuery } from '../useCore';
@@ -5,10 +6,14 @@ import { ErrorNotice } from './EmptyState';
 import { FaceReview } from './FaceReview';
 import { ProxyPlayer } from './ProxyPlayer';
 import { ReasonText } from './ReasonText';
+import { RetryClean } from './RetryClean';
 
 /** One clip: what it is, and its sanitization report (what was found and removed, the proof). */
-export function ClipDetail({ clip, onClose }: { clip: Clip; onClose: () => void }) {
-  const [report] = useCoreQuery('clip.report', { id: clip.id });
+export function ClipDetail({ clip, onClose, onChanged }: { clip: Clip; onClose: () => void; onChanged: (clip: Clip) => void }) {
+  // The report is read again when the clip changes (a retry swaps its record).
+  const [report] = useCoreQuery('clip.report', { id: clip.id }, clip.status === 'verified' ? 1 : 0);
+  // Offered for the clip as it was opened, so the outcome of a retry stays in view after the clip turns verified.
+  const [retryOffered] = useState(clip.status === 'quarantined' && clip.originalKept);
   return (
     <aside className="clip-detail" aria-label={`Clip ${clip.code}`}>
       <div className="row">
@@ -38,7 +43,9 @@ export function ClipDetail({ clip, onClose }: { clip: Clip; onClose: () => void 
           <ReasonText reason={clip.reason} />
         </div>
       )}
-      {clip.kind !== 'still' && <ProxyPlayer clipId={clip.id} />}
+      {retryOffered && <RetryClean clip={clip} onChanged={onChanged} />}
+      {/* Proxies are made from the cleaned master: a quarantined clip has none. */}
+      {clip.kind !== 'still' && clip.status === 'verified' && <ProxyPlayer clipId={clip.id} />}
       {clip.kind === 'video' && clip.status === 'verified' && <FaceReview clipId={clip.id} durationSeconds={clip.durationSeconds} />}
       <h3>Sanitization report</h3>
       {report.state === 'loading' && <p aria-busy="true">Opening the report…</p>}

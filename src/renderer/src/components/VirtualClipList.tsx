@@ -35,12 +35,15 @@ export function VirtualClipList({
   onSort,
   onOpen,
   selectedId,
+  updatedClip,
 }: {
   filter: ClipFilter;
   layout: ClipLayout;
   onSort: (key: SortKey) => void;
   onOpen: (clip: Clip) => void;
   selectedId: string | null;
+  /** A clip changed in the detail view (a retry): its row shows the new state without reloading the list. */
+  updatedClip?: Clip | null;
 }) {
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, Clip[]>>(new Map());
@@ -81,6 +84,17 @@ export function VirtualClipList({
     setScrollTop(0);
     void loadPage(0, filterKey);
   }, [filterKey, loadPage]);
+
+  useEffect(() => {
+    if (!updatedClip) return;
+    setPages((previous) => {
+      for (const [page, items] of previous) {
+        const index = items.findIndex((item) => item.id === updatedClip.id);
+        if (index >= 0 && items[index] !== updatedClip) return new Map(previous).set(page, items.with(index, updatedClip));
+      }
+      return previous;
+    });
+  }, [updatedClip]);
 
   useEffect(() => {
     const element = container.current;

@@ -102,8 +102,9 @@ export function LibraryScreen() {
           onSort={(key) => setSort((previous) => ({ key, descending: previous.key === key ? !previous.descending : false }))}
           onOpen={setSelected}
           selectedId={selected?.id ?? null}
+          updatedClip={selected}
         />
-        {selected && <ClipDetail clip={selected} onClose={() => setSelected(null)} />}
+        {selected && <ClipDetail key={selected.id} clip={selected} onClose={() => setSelected(null)} onChanged={setSelected} />}
       </div>
     </section>
   );
