@@ -58,19 +58,28 @@ export async function getClip(vault: UnlockedVault, id: string): Promise<Clip> {
   return toClip(vault, row, await loadSafetyInputs(vault, catalog, id));
 }
 
+interface CardCount {
+  card_id: string;
+  total: number;
+  readBack: number;
+}
+
 /** Every card with its label and counts, for filters and groupings: no wipe verdict, so no file list is opened. */
 export async function listCardLabels(vault: UnlockedVault): Promise<CardLabel[]> {
   const catalog = await vault.catalog();
   const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null; created_at: string }>('SELECT id, label_sealed, created_at FROM cards ORDER BY created_at');
   // Clips whose vault object was read back and matched: verified clips and quarantined originals alike.
   // A clip pulled from two cards (the same original, see sync/hq-merge.ts) counts on both (clip_cards).
-  const counts = await catalog.all<{ card_id: string; total: number; readBack: number }>(
-    `SELECT card_id, COUNT(*) AS total, SUM(verified_at IS NOT NULL) AS readBack FROM (
-       SELECT card_id, verified_at FROM clips
-       UNION ALL SELECT cc.card_id, c.verified_at FROM clip_cards cc JOIN clips c ON c.id = cc.clip_id
-     ) GROUP BY card_id`,
+  // Two grouped counts, each read from a covering index (a UNION of both would be materialised row by row first).
+  const own = await catalog.all<CardCount>('SELECT card_id, COUNT(*) AS total, COUNT(verified_at) AS readBack FROM clips GROUP BY card_id');
+  const shared = await catalog.all<CardCount>(
+    'SELECT cc.card_id, COUNT(*) AS total, COUNT(c.verified_at) AS readBack FROM clip_cards cc JOIN clips c ON c.id = cc.clip_id GROUP BY cc.card_id',
   );
-  const countsByCard = new Map(counts.map((entry) => [entry.card_id, entry]));
+  const countsByCard = new Map<string, { total: number; readBack: number }>();
+  for (const { card_id, total, readBack } of [...own, ...shared]) {
+    const sum = countsByCard.get(card_id) ?? { total: 0, readBack: 0 };
+    countsByCard.set(card_id, { total: sum.total + total, readBack: sum.readBack + readBack });
+  }
   return cards.map((card) => ({
     id: card.id,
     label: card.label_sealed ? (vault.openTextIfHeld(card.label_sealed) ?? '') : '',
