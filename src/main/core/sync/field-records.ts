@@ -26,7 +26,8 @@ const TABLES = {
     sql: "SELECT * FROM clips WHERE verified_at IS NOT NULL AND status IN ('verified', 'quarantined') ORDER BY created_at, id",
     key: (r: Row) => String(r['id']),
     shape: (r: Row) => ({
-      id: r['id'], cardId: r['card_id'], kind: r['kind'], status: r['status'], reason: r['reason'] ?? null, quarantineReason: r['quarantine_reason'] ?? null,
+      id: r['id'], cardId: r['card_id'], kind: r['kind'], status: r['status'], reason: r['reason'] ?? null, reasonSealed: b64(r['reason_sealed']),
+      quarantineReason: r['quarantine_reason'] ?? null,
       masterObjectId: r['master_object_id'] ?? null, reportObjectId: r['report_object_id'] ?? null,
       originalName: b64(r['original_name_sealed']), hashes: b64(r['hashes_sealed']), summary: b64(r['summary_sealed']),
       size: r['size'] ?? null, duration: r['duration'] ?? null, streamsJson: r['streams_json'] ?? null, createdAt: r['created_at'], verifiedAt: r['verified_at'],

@@ -105,10 +105,10 @@ async function mergeClips(s: MergeState, payload: SyncPayload, objects: Map<stri
     const last = await s.tx.get<{ code: string }>('SELECT code FROM clips ORDER BY CAST(substr(code, 2) AS INTEGER) DESC LIMIT 1');
     const code = `C${String((last ? Number(last.code.slice(1)) : 0) + 1).padStart(4, '0')}`;
     await s.tx.run(
-      `INSERT INTO clips (id, card_id, code, kind, status, reason, quarantine_reason, master_object_id, report_object_id, original_name_sealed, file_fingerprint,
+      `INSERT INTO clips (id, card_id, code, kind, status, reason, reason_sealed, quarantine_reason, master_object_id, report_object_id, original_name_sealed, file_fingerprint,
          content_key, hashes_sealed, summary_sealed, size, duration, streams_json, created_at, verified_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, cardId, code, clip.kind, clip.status, clip.reason, clip.quarantineReason ?? null, clip.masterObjectId, clip.reportObjectId, blob(clip.originalName), contentKey,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, cardId, code, clip.kind, clip.status, clip.reason, blob(clip.reasonSealed ?? null), clip.quarantineReason ?? null, clip.masterObjectId, clip.reportObjectId, blob(clip.originalName), contentKey,
         blob(clip.hashes), blob(clip.summary), clip.size, clip.duration, clip.streamsJson, clip.createdAt, clip.verifiedAt],
     );
     await remember(s, 'clips', clip.id, id, digest);

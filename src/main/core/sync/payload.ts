@@ -27,6 +27,8 @@ export const payloadSchema = z.strictObject({
         kind: z.enum(['video', 'audio', 'still']),
         status: z.enum(['verified', 'quarantined']),
         reason: z.string().max(4000).nullable(),
+        // A field vault seals the reason to HQ (field sealing); records from before it was carried lack it.
+        reasonSealed: sealed.nullable().optional(),
         quarantineReason: z.string().regex(/^[a-z0-9-]{1,64}$/).nullable().optional(),
         masterObjectId: objectId.nullable(),
         reportObjectId: objectId.nullable(),
