@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildAscMhlChain, c4Id, generationFileName } from '../../../src/main/core/ingest/ascmhl-history';
+import { xxh64Reference } from './xxh64-reference';
 
 const DIRECTORY_SCHEMA = path.resolve(__dirname, '../../fixtures/ascmhl/directory-v2.xsd');
+const VERIFIER_DIR = path.resolve(__dirname, '../../helpers');
 
 /**
  * The C4 id computed apart from Safehouse: Python's hashlib SHA-512 and a base58 conversion written here
@@ -113,5 +115,16 @@ describe('ascmhl_chain.xml', () => {
   it('lists only files of the ascmhl folder itself', () => {
     expect(() => buildAscMhlChain([{ sequenceNumber: 1, fileName: '../0001_x.mhl', bytes: first }])).toThrow(/own folder/);
     expect(() => buildAscMhlChain([{ sequenceNumber: 1, fileName: '0001_x.xml', bytes: first }])).toThrow(/own folder/);
+  });
+});
+
+describe('the ascmhl verify stand-in (tests/helpers/ascmhl_verify.py)', () => {
+  it('hashes as the references do: its XXH64 against the spec transcription, its C4 against c4Id, at every length class', () => {
+    // Lengths around the XXH64 stripe (32), lane (8) and word (4) boundaries, and a multi-stripe input.
+    const inputs = [0, 1, 3, 4, 7, 8, 31, 32, 33, 63, 64, 100, 4099].map((length) => randomBytes(length));
+    const program = `import sys, json\nsys.path.insert(0, ${JSON.stringify(VERIFIER_DIR)})\nimport ascmhl_verify as v\nprint(json.dumps([[v.xxh64(bytes.fromhex(h)), v.c4_id(bytes.fromhex(h))] for h in json.loads(sys.stdin.read())]))`;
+    const run = spawnSync('python3', ['-c', program], { input: JSON.stringify(inputs.map((b) => b.toString('hex'))), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(inputs.map((input) => [xxh64Reference(input), c4Id(input)]));
   });
 });
