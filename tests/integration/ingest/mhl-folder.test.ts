@@ -76,7 +76,7 @@ describe('ASC MHL history folder of a card', () => {
     expect(exported.folder).toBe(path.join(base, 'out', 'ascmhl'));
     expect(path.dirname(exported.chain)).toBe(exported.folder);
     expect(path.basename(exported.chain)).toBe('ascmhl_chain.xml');
-    expect(path.basename(exported.generation)).toMatch(/^0001_A001_D_a_1_\d{4}-\d\d-\d\d_\d{6}Z\.mhl$/);
+    expect(path.basename(exported.generation)).toMatch(/^0001_A001_Dia_1_\d{4}-\d\d-\d\d_\d{6}Z\.mhl$/);
     expect((await fs.readdir(exported.folder)).sort()).toEqual([path.basename(exported.generation), 'ascmhl_chain.xml'].sort());
     expect(exported.files).toBeGreaterThan(10);
   });
@@ -157,12 +157,18 @@ describe('ASC MHL history folder of a card', () => {
     expect(result.lines).toEqual([expect.stringContaining(`${path.basename(exported.generation)} does not match its chain entry`)]);
   });
 
-  it('never overwrites: an existing ascmhl folder is refused, and the vault folder is refused', async () => {
+  it('never overwrites: an existing ascmhl folder, the vault folder and a file in place of the folder are refused', async () => {
     const before = await fs.readFile(exported.generation);
     const again = await safehouse.call('card.exportMhlFolder', { cardId, outDir: path.join(base, 'out') });
     expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/already exists; choose a folder without an ascmhl folder/) } });
     const inVault = await safehouse.call('card.exportMhlFolder', { cardId, outDir: path.join(base, 'vault', 'x') });
     expect(inVault).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/outside the vault/) } });
+    const aFile = path.join(base, 'a-file');
+    await fs.writeFile(aFile, 'x');
+    for (const outDir of [aFile, path.join(aFile, 'below')]) {
+      const onFile = await safehouse.call('card.exportMhlFolder', { cardId, outDir });
+      expect(onFile).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/is a file, not a folder; choose a folder/) } });
+    }
     expect(await fs.readFile(exported.generation)).toEqual(before);
     expect(await fs.readdir(exported.folder)).toHaveLength(2);
   });

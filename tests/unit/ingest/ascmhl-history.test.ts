@@ -70,7 +70,7 @@ describe('generation file names', () => {
 
   it('keep only characters every file system accepts from the card label', () => {
     expect(generationFileName(1, 'Card offloaded 2026-03-04', at)).toBe('0001_Card_offloaded_2026-03-04_2026-03-04_050607Z.mhl');
-    expect(generationFileName(1, '../Día 3: Ana/B', at)).toBe('0001_D_a_3_Ana_B_2026-03-04_050607Z.mhl');
+    expect(generationFileName(1, '../Día 3: Ana/B', at)).toBe('0001_Dia_3_Ana_B_2026-03-04_050607Z.mhl');
     expect(generationFileName(1, '', at)).toBe('0001_card_2026-03-04_050607Z.mhl');
     expect(generationFileName(1, '日本', at)).toBe('0001_card_2026-03-04_050607Z.mhl');
     expect(generationFileName(1, 'x'.repeat(300), at)).toHaveLength('0001_'.length + 64 + '_2026-03-04_050607Z.mhl'.length);

@@ -27,12 +27,13 @@ export function c4Id(bytes: Uint8Array): string {
 
 /**
  * A generation file's name as the reference tool numbers and reads them: `NNNN_<folder>_<date>_<time>Z.mhl`.
- * The folder part is reduced to letters, digits, '-' and '_' so that the name is valid on every file
+ * The folder part is reduced to ASCII letters, digits, '-' and '_' so that the name is valid on every file
  * system a card or a post house's drive uses; the time is UTC (the 'Z' says so) to hide the crew's zone.
  */
 export function generationFileName(sequenceNumber: number, folderName: string, createdAt: Date): string {
   if (!Number.isSafeInteger(sequenceNumber) || sequenceNumber < 1) throw new SafehouseError('INVALID_INPUT', 'An ASC MHL generation number starts at 1.');
-  const folder = folderName.normalize('NFC').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'card';
+  // Accents are dropped rather than the letter (Día → Dia); other characters become '_'.
+  const folder = folderName.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'card';
   const stamp = createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', '_').replace(/:/g, '');
   return `${String(sequenceNumber).padStart(4, '0')}_${folder}_${stamp}.mhl`;
 }

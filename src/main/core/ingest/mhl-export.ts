@@ -36,10 +36,12 @@ export async function exportCardMhlFolder(
   const { files, leftOut, label } = await cardMhlFiles(vault, cardId);
   const root = outsideVault(vault, outDir, 'Write the ASC MHL folder outside the vault folder.');
   const folder = path.join(root, ASCMHL_FOLDER_NAME);
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw unwritableFolder(error, root);
+  });
   await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EEXIST') throw new SafehouseError('INVALID_INPUT', `${folder} already exists; choose a folder without an ascmhl folder in it.`);
-    throw error;
+    throw unwritableFolder(error, root);
   });
   const createdAt = new Date();
   const fileName = generationFileName(1, label, createdAt);
@@ -86,6 +88,15 @@ function outsideVault(vault: UnlockedVault, target: string, refusal: string): st
   const relative = path.relative(path.resolve(vault.info.dir), resolved);
   if (!relative.startsWith('..') && !path.isAbsolute(relative)) throw new SafehouseError('INVALID_INPUT', refusal);
   return resolved;
+}
+
+/** What to tell a person whose chosen output folder cannot be made or written; other errors pass on. */
+function unwritableFolder(error: NodeJS.ErrnoException, dir: string): Error {
+  if (error.code === 'EEXIST' || error.code === 'ENOTDIR') return new SafehouseError('INVALID_INPUT', `${dir} is a file, not a folder; choose a folder to write the ascmhl folder into.`);
+  if (error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS') {
+    return new SafehouseError('INVALID_INPUT', `Safehouse may not write in ${dir}; choose a folder you can write to.`);
+  }
+  return error;
 }
 
 /** Writes a file that must not exist yet, and flushes it to disk. */
