@@ -191,6 +191,10 @@ export const calls = {
   // HQ: whether the camera start timecode goes out with masters and proxies (time of day can identify).
   'vault.setTimecodePolicy': call<{ timecodePolicy: 'keep' | 'drop' }>()(z.object({ policy: z.enum(['keep', 'drop']) }).strict()),
   'card.exportMhl': call<{ path: string; files: number; leftOut: number }>()(z.object({ cardId: idInput, outPath: pathInput }).strict()),
+  // The same manifest as an ASC MHL history folder (outDir/ascmhl/: generation file + ascmhl_chain.xml) for `ascmhl verify`.
+  'card.exportMhlFolder': call<{ folder: string; generation: string; chain: string; files: number; leftOut: number }>()(
+    z.object({ cardId: idInput, outDir: pathInput }).strict(),
+  ),
   // Safe to wipe, for a card that is here now: every file on it, and why any is not safely in the vault.
   'card.check': call<{ safeToWipe: boolean; wipeBlockers: WipeBlocker[] }>()(z.object({ path: pathInput }).strict()),
   'card.wipe': call<{ deleted: string[]; kept: { file: string; reason: string }[] }>()(z.object({ path: pathInput }).strict()),

@@ -149,15 +149,24 @@ export const ingestCommands: Command[] = [
   },
   {
     words: ['export', 'mhl'],
-    usage: 'safehouse export mhl --vault DIR --card ID --out FILE.mhl [--passphrase-env NAME] [--json]',
-    summary: "Write an ASC MHL v2 manifest of a card's originals (names, sizes, xxh64), with neutral creator fields.",
-    options: { ...vaultOptions, ...jsonOption, card: { type: 'string' }, out: { type: 'string' } },
+    usage: 'safehouse export mhl --vault DIR --card ID (--out FILE.mhl | --out FOLDER --ascmhl-folder) [--passphrase-env NAME] [--json]',
+    summary:
+      "Write an ASC MHL v2 manifest of a card's files (names, sizes, xxh64), with neutral creator fields; with --ascmhl-folder, as FOLDER/ascmhl/ (generation and chain files) to copy onto the card root for `ascmhl verify`.",
+    options: { ...vaultOptions, ...jsonOption, card: { type: 'string' }, out: { type: 'string' }, 'ascmhl-folder': { type: 'boolean' } },
     async run(context) {
       const cardId = context.values['card'];
       const out = context.values['out'];
       if (typeof cardId !== 'string' || typeof out !== 'string') throw new UsageError('--card ID and --out FILE are required (`safehouse cards` lists the ids).');
+      const leftOutNote = (leftOut: number) => (leftOut ? `, ${leftOut} left out: unreadable at offload, or a name an MHL file cannot hold` : '');
+      if (context.values['ascmhl-folder'] === true) {
+        return runUnlockedCall(context, 'card.exportMhlFolder', { cardId, outDir: out }, {
+          text: (mhl) =>
+            `Wrote ${displayName(mhl.folder)} (${mhl.files} files${leftOutNote(mhl.leftOut)}).\n` +
+            'Copy that ascmhl folder onto the root of the card (or of a copy of it); `ascmhl verify` on that root then checks every file.\n',
+        });
+      }
       return runUnlockedCall(context, 'card.exportMhl', { cardId, outPath: out }, {
-        text: (mhl) => `Wrote ${displayName(mhl.path)} (${mhl.files} files${mhl.leftOut ? `, ${mhl.leftOut} left out: names XML cannot hold` : ''}).\n`,
+        text: (mhl) => `Wrote ${displayName(mhl.path)} (${mhl.files} files${leftOutNote(mhl.leftOut)}).\n`,
       });
     },
   },

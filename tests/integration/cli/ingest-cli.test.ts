@@ -63,6 +63,29 @@ describe('safehouse ingest, clips and exports', () => {
     expect(xml).not.toContain(os.userInfo().username === 'root' ? '<author' : os.userInfo().username);
   });
 
+  it('exports the ASC MHL as an ascmhl history folder to copy onto the card for `ascmhl verify`', async () => {
+    const cards = JSON.parse((await cli(['cards', ...auth(), '--json'], env)).stdout) as { id: string }[];
+    const out = path.join(base, 'for-post');
+    const result = await cli(['export', 'mhl', ...auth(), '--card', cards[0]!.id, '--out', out, '--ascmhl-folder', '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const written = JSON.parse(result.stdout) as { folder: string; generation: string; chain: string; files: number; leftOut: number };
+    expect(written).toEqual({
+      folder: path.join(out, 'ascmhl'),
+      generation: expect.stringMatching(/\/ascmhl\/0001_Card_7_\d{4}-\d\d-\d\d_\d{6}Z\.mhl$/),
+      chain: path.join(out, 'ascmhl', 'ascmhl_chain.xml'),
+      files: expect.any(Number),
+      leftOut: 0,
+    });
+    expect((await fs.readdir(written.folder)).sort()).toEqual([path.basename(written.generation), 'ascmhl_chain.xml']);
+    const text = await cli(['export', 'mhl', ...auth(), '--card', cards[0]!.id, '--out', path.join(base, 'for-post-2'), '--ascmhl-folder'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Wrote .*for-post-2\/ascmhl \(\d+ files\)\.\nCopy that ascmhl folder onto the root of the card/);
+    // Never over an existing history.
+    const again = await cli(['export', 'mhl', ...auth(), '--card', cards[0]!.id, '--out', out, '--ascmhl-folder'], env);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists; choose a folder without an ascmhl folder/);
+  });
+
   it('exports a master as an ordinary file', async () => {
     const out = path.join(base, 'master.mp4');
     const result = await cli(['export', 'master', ...auth(), '--clip', clips[0]!.id, '--out', out], env);

@@ -11,12 +11,12 @@ import { xxh64Reference } from '../../unit/ingest/xxh64-reference';
 const PASS = 'correct horse battery staple';
 const SCHEMA = path.resolve(__dirname, '../../fixtures/ascmhl/hashlist-v2.xsd');
 
-/** gitwildmatch as the reference tool applies these simple patterns: a name anywhere; "x/" a folder anywhere. */
+/** gitwildmatch as the reference tool applies these simple patterns: a name anywhere; "x/" a folder anywhere; [Aa] a class. */
 function ignoredBy(patterns: string[], relPath: string): string | null {
   const parts = relPath.split('/');
   for (const pattern of patterns) {
     const dirOnly = pattern.endsWith('/');
-    const glob = new RegExp(`^${pattern.replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    const glob = new RegExp(`^${pattern.replace(/\/$/, '').replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
     const candidates = dirOnly ? parts.slice(0, -1) : parts;
     if (candidates.some((part) => glob.test(part))) return pattern;
   }
@@ -80,9 +80,15 @@ describe('ASC MHL of a whole card', () => {
 
   it('carries the ignore patterns the standard uses for OS litter, and they cover exactly the litter on the card', async () => {
     const patterns = [...xml.matchAll(/<pattern>([^<]*)<\/pattern>/g)].map((m) => decode(m[1]!));
-    expect(patterns).toEqual(expect.arrayContaining(['.DS_Store', 'ascmhl', 'ascmhl/', '._*', '.Spotlight-V100/', '.Trashes/', 'Thumbs.db']));
+    // The standard's defaults first, then the litter the scan skips.
+    expect(patterns.slice(0, 4)).toEqual(['.DS_Store', 'ascmhl', 'ascmhl/', '._*']);
     const onCard = await walk(card);
     expect(onCard.filter((file) => ignoredBy(patterns, file)).sort()).toEqual([...getCard().litter].sort());
+    // In any letter case, as the scan compares names; and a footage name that merely contains one is not covered.
+    for (const litter of ['DCIM/THUMBS.DB', 'Desktop.INI', '$Recycle.Bin/S-1-5/x', 'System Volume Information/IndexerVolumeGuid', '.spotlight-v100/a']) {
+      expect(ignoredBy(patterns, litter), litter).not.toBeNull();
+    }
+    for (const footage of ['DCIM/Thumbs.db.MP4', 'DCIM/100CANON/MVI_0001.MP4', 'Trashes/C0001.MP4', 'ascmhl.MP4']) expect(ignoredBy(patterns, footage), footage).toBeNull();
   });
 
   it('lists every other file on the card with its size and xxh64, and nothing else', async () => {

@@ -5,7 +5,7 @@ import { scanCard } from './card-scan';
 import { wipeCardMedia } from './card-wipe';
 import { isClipInVault } from './clip-records';
 import { exportMaster } from './export-master';
-import { exportCardMhl } from './mhl-export';
+import { exportCardMhl, exportCardMhlFolder } from './mhl-export';
 import { readIngestReport } from './ingest-report';
 import { loadLookupKeys } from './lookup-keys';
 import { offloadCard } from './offload';
@@ -98,6 +98,7 @@ export function ingestHandlers(context: CoreContext): HandlerMap {
       return { timecodePolicy: await writeTimecodePolicy(vault, policy) };
     },
     'card.exportMhl': async ({ cardId, outPath }) => exportCardMhl(context.requireVault(), cardId, outPath),
+    'card.exportMhlFolder': async ({ cardId, outDir }) => exportCardMhlFolder(context.requireVault(), cardId, outDir),
     'card.wipe': async ({ path }) => {
       const vault = context.requireVault();
       const catalog = await vault.catalog();

@@ -21,27 +21,25 @@ const litterFiles = new Map<string, string>([
   ['.volumeicon.icns', 'macOS volume icon'],
 ]);
 
+/** A gitwildmatch pattern matching `name` in any letter case: each letter becomes a class, [Tt]. */
+function anyCase(name: string): string {
+  return [...name].map((c) => (c.toLowerCase() === c.toUpperCase() ? c : `[${c.toUpperCase()}${c.toLowerCase()}]`)).join('');
+}
+
 /**
  * The same litter as ASC MHL ignore patterns (gitwildmatch, as the reference `ascmhl` tool reads them),
  * after the standard's own defaults (.DS_Store and the ascmhl history folder). A manifest carries them so
- * that a full-card verify skips what a computer wrote onto the card, exactly as the scan does. Spelled as
- * the operating systems write them; os-litter.test.ts checks each against litterReason.
+ * that a full-card verify skips what a computer wrote onto the card, exactly as the scan does: in any
+ * letter case, since the scan compares names case-insensitively and gitwildmatch does not (a THUMBS.DB the
+ * scan skipped must not turn up as a new file). A trailing '/' matches folders only.
  */
 export const MHL_IGNORE_PATTERNS: readonly string[] = [
   '.DS_Store',
   'ascmhl',
   'ascmhl/',
   '._*',
-  '.Spotlight-V100/',
-  '.Trashes/',
-  '.fseventsd/',
-  '.TemporaryItems/',
-  '.DocumentRevisions-V100/',
-  'System Volume Information/',
-  '$RECYCLE.BIN/',
-  'Thumbs.db',
-  'desktop.ini',
-  '.VolumeIcon.icns',
+  ...[...litterDirs.keys()].map((name) => `${anyCase(name)}/`),
+  ...[...litterFiles.keys()].map(anyCase),
 ];
 
 /**
