@@ -1,4 +1,4 @@
-import { cp, rename } from 'node:fs/promises';
+import { cp, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Safehouse } from '../../src/main/core/app';
@@ -140,6 +140,25 @@ describe('offload queue in the window', () => {
     expect(await history.count()).toBeGreaterThan(0);
     await report.scrollIntoViewIfNeeded();
     await app.screenshot('queue-06-report-1024');
+    await noSeriousAxe();
+  });
+
+  it("saves the card's ASC MHL folder from the report, and refuses to overwrite one", async () => {
+    const { page } = app;
+    const manifest = page.getByRole('form', { name: 'Card manifest (ASC MHL)' });
+    const out = path.join(base, 'manifest-out');
+    await manifest.getByLabel(/^Save into folder/).fill(out);
+    await manifest.getByRole('button', { name: 'Save manifest' }).click();
+    await expect.poll(() => manifest.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^Saved .*ascmhl: it lists \d+ files\./);
+    const written = (await readdir(path.join(out, 'ascmhl'))).sort();
+    expect(written).toEqual([expect.stringMatching(/^0001_Night_shoot_card_A_\d{4}-\d{2}-\d{2}_\d{6}Z\.mhl$/), 'ascmhl_chain.xml']);
+    const listed = Number(/lists (\d+) files/.exec((await manifest.getByRole('status').textContent()) ?? '')![1]);
+    const generation = await readFile(path.join(out, 'ascmhl', written[0]!), 'utf8');
+    expect(generation.match(/<hash>/g)?.length).toBe(listed);
+    await manifest.scrollIntoViewIfNeeded();
+    await app.screenshot('queue-07-manifest-saved-1024');
+    await manifest.getByRole('button', { name: 'Save manifest' }).click();
+    await expect.poll(() => manifest.getByRole('alert').textContent()).toMatch(/already exists; choose a folder without an ascmhl folder in it/);
     await noSeriousAxe();
   });
 

@@ -4,6 +4,7 @@ import { plural } from '../format';
 import { callCore } from '../safehouse';
 import { useCoreQuery } from '../useCore';
 import { ErrorNotice } from './EmptyState';
+import { CardManifestExport } from './CardManifestExport';
 import { OffloadResults } from './OffloadResults';
 
 /** Past offloads of this vault, each with its stored report: what was found and removed, proof, verification. */
@@ -67,6 +68,7 @@ export function OffloadHistory({ generation }: { generation: number }) {
             </button>
           </div>
           <OffloadResults result={open.report} cardPath={null} />
+          <CardManifestExport key={open.report.cardId} cardId={open.report.cardId} />
         </div>
       )}
     </section>
