@@ -113,6 +113,10 @@ describe('who appears where', () => {
     const masked = await call('faces.proposalThumbnail', { proposalId: firstProposal.id, reveal: false });
     expect(await first.locator('img').getAttribute('alt')).toContain('covered by a mosaic');
     expect(await sameImage(page, first.locator('img'), masked.base64)).toBe(true);
+    // The same faces, not named yet, also form a group that suggests the subject they are proposed as.
+    const collinsGroup = page.getByRole('region', { name: 'People not named yet' }).getByRole('listitem').filter({ hasText: `Looks like ${FLIGHT}` });
+    await expect.poll(() => collinsGroup.count()).toBe(1);
+    expect(await collinsGroup.getByRole('combobox').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent)).toBe(FLIGHT);
     await app.screenshot('who-02-proposals-covered');
     await noSeriousAxe();
 
@@ -130,9 +134,20 @@ describe('who appears where', () => {
     await nav('Library');
     await nav('Subjects');
     await page.getByRole('button', { name: new RegExp(`^${FLIGHT}`) }).click();
-    await expect.poll(() => section.locator('.face-thumb img').count(), { timeout: 60_000 }).toBe(2);
-    for (const alt of await section.locator('.face-thumb img').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('alt'))))
-      expect(alt).toContain('covered by a mosaic');
+    const allCovered = async () => {
+      await expect.poll(() => section.locator('.face-thumb img').count(), { timeout: 60_000 }).toBe(2);
+      for (const alt of await section.locator('.face-thumb img').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('alt')))) expect(alt).toContain('covered by a mosaic');
+    };
+    await allCovered();
+    // And after locking the vault.
+    await first.getByRole('button', { name: /^Reveal the face/ }).click();
+    await expect.poll(() => first.locator('img').getAttribute('alt')).toContain('unmasked');
+    await page.getByRole('button', { name: 'Lock vault' }).click();
+    await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await nav('Subjects');
+    await page.getByRole('button', { name: new RegExp(`^${FLIGHT}`) }).click();
+    await allCovered();
     expect(app.consoleErrors).toEqual([]);
   });
 
@@ -202,7 +217,7 @@ describe('who appears where', () => {
     const { page } = app;
     const forget = page.getByRole('button', { name: 'Forget their face data…' });
     await forget.click();
-    const dialog = page.getByRole('dialog', { name: `Forget ${FLIGHT}’s face data?` });
+    const dialog = page.getByRole('dialog', { name: `Forget the face data of ${FLIGHT}?` });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('does not delete their appearances');
     // The safe choice has focus; Escape closes and gives focus back.

@@ -114,8 +114,8 @@ export function SubjectProposals({
         )}
       </div>
       <p className="muted">
-        When a face is named as {pseudonym}, Safehouse proposes the other faces in the vault that look like it. None counts as an appearance until you accept
-        it; a rejected face is never proposed as them again.
+        Once a face is named as them, Safehouse proposes the other faces in the vault that look like it. None counts as an appearance until you accept it; a
+        rejected face is never proposed as them again.
       </p>
       <div className="row wrap proposal-tabs" role="group" aria-label="Show proposals">
         {tabs.map(({ state, label }) => (
@@ -194,10 +194,11 @@ export function SubjectProposals({
         </Dialog>
       )}
       {forgetting && (
-        <Dialog title={`Forget ${pseudonym}’s face data?`} className="danger-dialog" onClose={() => setForgetting(false)}>
+        <Dialog title={`Forget the face data of ${pseudonym}?`} className="danger-dialog" onClose={() => setForgetting(false)}>
           <p>
-            This deletes the face measurements Safehouse keeps to recognise {pseudonym}: one for each face named as them. It withdraws the{' '}
-            {plural(pending.length, 'face')} waiting for a decision, and their face is never measured or proposed again.
+            This deletes the face measurements Safehouse keeps to recognise {pseudonym}: one for each face named as them.
+            {pending.length > 0 ? ` It withdraws the ${plural(pending.length, 'face')} proposed as them and waiting for a decision.` : ''} Their face is never
+            measured or proposed again.
           </p>
           <p>
             It does not delete their appearances or the face boxes that hide them in proxies: they stay protected. Their consent does not change. This cannot be

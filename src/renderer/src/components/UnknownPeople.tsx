@@ -19,6 +19,7 @@ export function UnknownPeople({ subjects, refreshKey, onNamed }: { subjects: Sub
   // Reloaded whenever the screen changed something: a decided proposal takes a face out of its group.
   const [groups, reload] = useCoreQuery('faces.groups', {}, refreshKey);
   const [cards] = useCoreQuery('cards.list', {});
+  const [proposals] = useCoreQuery('faces.proposals', {}, refreshKey);
   const [shown, setShown] = useState(GROUP_PAGE);
   const [named, setNamed] = useState<string | null>(null);
 
@@ -26,6 +27,8 @@ export function UnknownPeople({ subjects, refreshKey, onNamed }: { subjects: Sub
   if (groups.state === 'error') return groups.error.code === 'KEY_CLASS_UNAVAILABLE' ? null : <ErrorNotice message={`Unnamed faces unavailable: ${groups.error.message}`} />;
   if (groups.value.length === 0 && !named) return null;
   const cardLabel = new Map(cards.state === 'ready' ? cards.value.map((card) => [card.id, card.label]) : []);
+  // A face of a group may already be proposed as a named subject: the group says so and suggests them.
+  const proposedAs = new Map(proposals.state === 'ready' ? proposals.value.map((p) => [p.trackId, p.subjectId]) : []);
 
   return (
     <section className="unknown-people" aria-labelledby="unknown-title">
@@ -43,6 +46,7 @@ export function UnknownPeople({ subjects, refreshKey, onNamed }: { subjects: Sub
             group={group}
             subjects={subjects}
             cardLabel={cardLabel}
+            proposedAs={proposedAs}
             onNamed={(message) => {
               setNamed(message);
               reload();
@@ -60,8 +64,25 @@ export function UnknownPeople({ subjects, refreshKey, onNamed }: { subjects: Sub
   );
 }
 
-function UnknownGroup({ group, subjects, cardLabel, onNamed }: { group: UnknownPersonGroup; subjects: Subject[]; cardLabel: Map<string, string>; onNamed: (message: string) => void }) {
-  const [subjectId, setSubjectId] = useState('');
+function UnknownGroup({
+  group,
+  subjects,
+  cardLabel,
+  proposedAs,
+  onNamed,
+}: {
+  group: UnknownPersonGroup;
+  subjects: Subject[];
+  cardLabel: Map<string, string>;
+  proposedAs: Map<string, string>;
+  onNamed: (message: string) => void;
+}) {
+  const suggested = [...new Set(group.tracks.map((t) => proposedAs.get(t.trackId)).filter((id): id is string => Boolean(id)))]
+    .map((id) => subjects.find((s) => s.id === id))
+    .filter((s): s is Subject => Boolean(s));
+  // Until a person picks someone, the one subject the faces are proposed as is suggested.
+  const [picked, setSubjectId] = useState<string | null>(null);
+  const subjectId = picked ?? (suggested.length === 1 ? suggested[0]!.id : '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const selectId = useId();
@@ -87,6 +108,12 @@ function UnknownGroup({ group, subjects, cardLabel, onNamed }: { group: UnknownP
         {plural(group.tracks.length, 'face')} in {clips.join(', ')}
         {cardsOf.length > 0 ? ` (from ${cardsOf.join(', ')})` : ''}
       </p>
+      {suggested.length > 0 && (
+        <p className="group-suggestion">
+          Looks like {suggested.map((s) => s.pseudonym).join(' or ')}: decide on {suggested.length === 1 ? 'their page' : 'their pages'}, or name every face
+          here at once.
+        </p>
+      )}
       <div className="face-strip">
         {group.tracks.slice(0, FACES_SHOWN).map((t) => (
           <FaceThumb
@@ -100,8 +127,8 @@ function UnknownGroup({ group, subjects, cardLabel, onNamed }: { group: UnknownP
       {subjects.length === 0 ? (
         <p className="muted">Add a subject for this person first, then name them here.</p>
       ) : (
-        <div className="row wrap">
-          <label htmlFor={selectId} className="grow">
+        <div className="name-group">
+          <label htmlFor={selectId}>
             Who is {title}?
             <select id={selectId} value={subjectId} onChange={(event) => setSubjectId(event.target.value)}>
               <option value="">Choose a subject</option>
