@@ -99,6 +99,8 @@ describe('who appears where', () => {
     expect(await page.getByRole('status').filter({ hasText: `may be ${FLIGHT}` }).textContent()).toContain(both);
     const rows = section.getByRole('list', { name: /Waiting for you/ }).getByRole('listitem');
     await expect.poll(() => rows.count()).toBe(2);
+    // Keyboard users start at the proposals, not at the top of the subject's page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('proposals-title');
     // The clip the fix came from is listed first, with its card, time range and the score in words.
     const first = rows.first();
     expect(await first.textContent()).toContain(both);

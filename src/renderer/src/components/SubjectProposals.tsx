@@ -54,9 +54,13 @@ export function SubjectProposals({
   /** After a decision by keyboard, focus goes to the row that took the decided row's place. */
   const focusRow = useRef<number | null>(null);
 
+  // Opened from the Safety screen: once listed, the proposals come into view and take focus (keyboard users start there).
+  const loaded = proposals.state === 'ready';
   useEffect(() => {
-    if (firstClipId) sectionRef.current?.scrollIntoView({ block: 'start' });
-  }, [firstClipId]);
+    if (!firstClipId || !loaded) return;
+    sectionRef.current?.scrollIntoView({ block: 'start' });
+    sectionRef.current?.querySelector<HTMLElement>('h3')?.focus();
+  }, [firstClipId, loaded]);
   useEffect(() => {
     if (focusRow.current === null || proposals.state !== 'ready') return;
     const buttons = listRef.current?.querySelectorAll<HTMLButtonElement>('button.accept');
