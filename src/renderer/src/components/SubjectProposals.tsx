@@ -121,42 +121,48 @@ export function SubjectProposals({
         Once a face is named as them, Safehouse proposes the other faces in the vault that look like it. None counts as an appearance until you accept it; a
         rejected face is never proposed as them again.
       </p>
-      <div className="row wrap proposal-tabs" role="group" aria-label="Show proposals">
-        {tabs.map(({ state, label }) => (
-          <button
-            key={state}
-            type="button"
-            aria-pressed={tab === state}
-            onClick={() => {
-              setTab(state);
-              setShown(PAGE);
-            }}
-          >
-            {label} ({byState(state).length})
-          </button>
-        ))}
-      </div>
-      {listed.length === 0 ? (
-        <p className="muted">
-          {tab === 'pending' ? 'No face waits for a decision.' : tab === 'accepted' ? 'No proposal accepted yet.' : 'No proposal rejected.'}
-        </p>
+      {proposals.value.length === 0 ? (
+        <p className="muted">No face is proposed as them yet.</p>
       ) : (
-        <ul className="proposal-list" aria-label={`${tabs.find((t) => t.state === tab)!.label}: proposed faces`} ref={listRef}>
-          {listed.slice(0, shown).map((proposal, index) => (
-            <ProposalRow
-              key={proposal.id}
-              proposal={proposal}
-              card={cardLabel.get(proposal.cardId) ?? null}
-              highlighted={proposal.clipId === firstClipId}
-              onDecide={(decision) => void decide([proposal.id], decision, index)}
-            />
-          ))}
-        </ul>
-      )}
-      {listed.length > shown && (
-        <button type="button" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, listed.length - shown)} more of {listed.length - shown}
-        </button>
+        <>
+          <div className="row wrap proposal-tabs" role="group" aria-label="Show proposals">
+            {tabs.map(({ state, label }) => (
+              <button
+                key={state}
+                type="button"
+                aria-pressed={tab === state}
+                onClick={() => {
+                  setTab(state);
+                  setShown(PAGE);
+                }}
+              >
+                {label} ({byState(state).length})
+              </button>
+            ))}
+          </div>
+          {listed.length === 0 ? (
+            <p className="muted">
+              {tab === 'pending' ? 'No face waits for a decision.' : tab === 'accepted' ? 'No proposal accepted yet.' : 'No proposal rejected.'}
+            </p>
+          ) : (
+            <ul className="proposal-list" aria-label={`${tabs.find((t) => t.state === tab)!.label}: proposed faces`} ref={listRef}>
+              {listed.slice(0, shown).map((proposal, index) => (
+                <ProposalRow
+                  key={proposal.id}
+                  proposal={proposal}
+                  card={cardLabel.get(proposal.cardId) ?? null}
+                  highlighted={proposal.clipId === firstClipId}
+                  onDecide={(decision) => void decide([proposal.id], decision, index)}
+                />
+              ))}
+            </ul>
+          )}
+          {listed.length > shown && (
+            <button type="button" onClick={() => setShown(shown + PAGE)}>
+              Show {Math.min(PAGE, listed.length - shown)} more of {listed.length - shown}
+            </button>
+          )}
+        </>
       )}
       {error && <ErrorNotice message={error} />}
       {forgotten && (
