@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SafehouseErrorShape } from '../../../shared/errors';
 
 type Thumbnail = { ok: true; value: { mime: string; base64: string } } | { ok: false; error: SafehouseErrorShape };
@@ -38,6 +38,13 @@ export function FaceThumb({ load, place }: { load: (reveal: boolean) => Promise<
   const [revealed, setRevealed] = useState<string | null>(null);
   const [showing, setShowing] = useState<'covered' | 'revealed'>('covered');
   const [failed, setFailed] = useState(false);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   useEffect(() => {
     let current = true;
@@ -59,6 +66,8 @@ export function FaceThumb({ load, place }: { load: (reveal: boolean) => Promise<
     setShowing('revealed');
     if (revealed) return;
     const result = await load(true);
+    // Gone from the screen while it was decoded: the face is not kept, not even in memory.
+    if (!mounted.current) return;
     if (result.ok) setRevealed(blobUrl(result.value));
     else {
       setShowing('covered');
