@@ -301,6 +301,10 @@ export const calls = {
   'faces.nameTracks': call<{ named: number }>()(
     z.object({ subjectId: idInput, tracks: z.array(z.object({ clipId: idInput, trackId: idInput }).strict()).min(1).max(10_000) }).strict(),
   ),
+  // Any face track's face (an unnamed group's, for naming it): a mosaic unless reveal (then audited).
+  'faces.trackThumbnail': call<{ mime: 'image/jpeg'; base64: string }>()(
+    z.object({ clipId: idInput, trackId: idInput, reveal: z.boolean() }).strict(),
+  ),
   'faces.forgetSubject': call<{ descriptorsDeleted: number; proposalsWithdrawn: number }>()(z.object({ subjectId: idInput }).strict()),
 } as const;
 

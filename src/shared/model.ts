@@ -706,6 +706,8 @@ export interface FaceProposal {
   id: string;
   clipId: string;
   code: string;
+  /** The card the clip came from (its label is in cards.list). */
+  cardId: string;
   trackId: string;
   subjectId: string;
   /** Similarity of the faces, 0–1. */
@@ -720,5 +722,5 @@ export interface FaceProposal {
 /** Unassigned face tracks that look like one person ("unknown person N"), to be named at once. */
 export interface UnknownPersonGroup {
   number: number;
-  tracks: { trackId: string; clipId: string; code: string; from: number; to: number }[];
+  tracks: { trackId: string; clipId: string; code: string; cardId: string; from: number; to: number }[];
 }

@@ -107,7 +107,7 @@ export function App() {
       </aside>
       <main className="content" aria-labelledby="screen-title">
         <h1 id="screen-title">{active.label}</h1>
-        <active.Component key={`${active.id}-${target?.subjectId ?? ''}-${target?.clipId ?? ''}`} />
+        <active.Component key={`${active.id}-${target?.subjectId ?? ''}-${target?.clipId ?? ''}-${target?.show ?? ''}`} />
       </main>
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>

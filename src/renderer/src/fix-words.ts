@@ -28,6 +28,6 @@ export function fixButton(fix: SafetyFix, clipCode: string): { label: string; hi
     case 'confirm-face-tracks':
       return { label: `Check the faces found in ${clipCode}`, hint: 'Delete false ones, adjust or add missed ones, name the people you know, then confirm.', target: { screen: 'library', ...clip } };
     case 'decide-proposals':
-      return { label: `Decide who appears in ${clipCode}`, hint: 'A face in it looks like someone already named: accept or reject each proposal.', target: { screen: 'subjects', ...clip } };
+      return { label: `Decide who appears in ${clipCode}`, hint: 'A face in it looks like someone already named: accept or reject each proposal.', target: { screen: 'subjects', ...clip, show: 'proposals' } };
   }
 }

@@ -8,6 +8,8 @@ export interface NavigationTarget {
   screen: ScreenId;
   subjectId?: string;
   clipId?: string;
+  /** What to open there: the faces proposed as a subject in that clip (the Safety screen's fix). */
+  show?: 'proposals';
 }
 
 export interface AppContextValue {

@@ -25,5 +25,7 @@ describe('each face words a safety fix its own way', () => {
     expect(fixButton({ action: 'record-consent', subjectId: 's1' }, 'C0001').target).toEqual({ screen: 'subjects', subjectId: 's1' });
     expect(fixButton({ action: 'draw-face-regions', subjectId: 's1', clipId: 'c1' }, 'C0001').target).toEqual({ screen: 'subjects', subjectId: 's1', clipId: 'c1' });
     expect(fixButton({ action: 'inspect-quarantined', clipId: 'c1' }, 'C0001').target).toEqual({ screen: 'library', clipId: 'c1' });
+    // A proposed face: the subjects screen finds whom it is proposed as and opens their proposals, that clip first.
+    expect(fixButton({ action: 'decide-proposals', clipId: 'c1' }, 'C0001').target).toEqual({ screen: 'subjects', clipId: 'c1', show: 'proposals' });
   });
 });

@@ -2,7 +2,7 @@ import type { CoreContext, HandlerMap } from '../core-context';
 import { addTrack, adjustTrack, assignTrack, confirmTracks, deleteTrack } from './face-review';
 import { cancelScans, scanClips } from './face-scan';
 import { clipFaces } from './face-store';
-import { decideProposals, forgetSubjectFaces, listProposals, nameTracks, proposalThumbnail, refreshProposals, unknownGroups } from './proposals';
+import { decideProposals, forgetSubjectFaces, listProposals, nameTracks, proposalThumbnail, refreshProposals, trackThumbnail, unknownGroups } from './proposals';
 
 /** Contract calls of the faces capability. */
 export function faceHandlers(context: CoreContext): HandlerMap {
@@ -40,6 +40,7 @@ export function faceHandlers(context: CoreContext): HandlerMap {
     'faces.decide': async ({ proposalIds, decision }) => decideProposals(requireVault(), proposalIds, decision),
     'faces.groups': async () => unknownGroups(requireVault()),
     'faces.proposalThumbnail': async ({ proposalId, reveal }) => proposalThumbnail(requireVault(), await context.mediaTools(), proposalId, reveal),
+    'faces.trackThumbnail': async ({ clipId, trackId, reveal }) => trackThumbnail(requireVault(), await context.mediaTools(), clipId, trackId, reveal),
     'faces.nameTracks': async ({ subjectId, tracks }) => ({ named: await nameTracks(requireVault(), tracks, subjectId) }),
     'faces.forgetSubject': async ({ subjectId }) => forgetSubjectFaces(requireVault(), subjectId),
   };

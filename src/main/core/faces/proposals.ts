@@ -140,8 +140,8 @@ export async function listProposals(db: CatalogTx, filter: { subjectId?: string;
     where.push('p.subject_id = ?');
     params.push(filter.subjectId);
   }
-  const rows = await db.all<ProposalRow & { code: string }>(
-    `SELECT p.*, c.code FROM face_proposals p JOIN clips c ON c.id = p.clip_id WHERE ${where.join(' AND ')} ORDER BY p.score DESC, c.code, p.id`,
+  const rows = await db.all<ProposalRow & { code: string; card_id: string }>(
+    `SELECT p.*, c.code, c.card_id FROM face_proposals p JOIN clips c ON c.id = p.clip_id WHERE ${where.join(' AND ')} ORDER BY p.score DESC, c.code, p.id`,
     params,
   );
   // Only the clips listed: the vault's other tracks (and their keyframes) are not read.
@@ -149,7 +149,7 @@ export async function listProposals(db: CatalogTx, filter: { subjectId?: string;
   for (const clipId of new Set(rows.map((r) => r.clip_id))) for (const t of await tracksOf(db, clipId)) tracks.set(t.id, t);
   return rows.map((r) => {
     const track = tracks.get(r.track_id);
-    return { id: r.id, clipId: r.clip_id, code: r.code, trackId: r.track_id, subjectId: r.subject_id, score: r.score, from: track?.from ?? 0, to: track?.to ?? 0, state: r.state, decidedAt: r.decided_at };
+    return { id: r.id, clipId: r.clip_id, code: r.code, cardId: r.card_id, trackId: r.track_id, subjectId: r.subject_id, score: r.score, from: track?.from ?? 0, to: track?.to ?? 0, state: r.state, decidedAt: r.decided_at };
   });
 }
 
@@ -188,12 +188,13 @@ export async function unknownGroups(vault: UnlockedVault): Promise<UnknownPerson
   const groups = groupUnknownTracks(unassigned, GROUP_THRESHOLD);
   for (const d of described) d.descriptor.fill(0);
   const byId = new Map(unassigned.map((d) => [d.trackId, d]));
-  const codes = new Map((await catalog.all<{ id: string; code: string }>('SELECT id, code FROM clips')).map((r) => [r.id, r.code]));
+  const clips = new Map((await catalog.all<{ id: string; code: string; card_id: string }>('SELECT id, code, card_id FROM clips')).map((r) => [r.id, r]));
   return groups.map((g) => ({
     number: g.number,
     tracks: g.trackIds.map((id) => {
       const d = byId.get(id)!;
-      return { trackId: id, clipId: d.clipId, code: codes.get(d.clipId) ?? '', from: d.from, to: d.to };
+      const clip = clips.get(d.clipId);
+      return { trackId: id, clipId: d.clipId, code: clip?.code ?? '', cardId: clip?.card_id ?? '', from: d.from, to: d.to };
     }),
   }));
 }
@@ -231,15 +232,19 @@ export async function forgetSubjectFaces(vault: UnlockedVault, subjectId: string
 }
 
 /**
- * The proposed face, from the middle of its track: a coarse mosaic unless a person chooses to reveal it (then
+ * A face track's face, from the middle of the track: a coarse mosaic unless a person chooses to reveal it (then
  * audited like every unmasked view). The producer compares it with the subject without seeing it by default.
  */
-export async function proposalThumbnail(vault: UnlockedVault, tools: MediaTools, id: string, reveal: boolean): Promise<{ mime: 'image/jpeg'; base64: string }> {
-  const catalog = await vault.catalog();
-  const row = await proposalRow(catalog, id);
-  const track = await getTrack(catalog, row.clip_id, row.track_id);
+export async function trackThumbnail(vault: UnlockedVault, tools: MediaTools, clipId: string, trackId: string, reveal: boolean): Promise<{ mime: 'image/jpeg'; base64: string }> {
+  const track = await getTrack(await vault.catalog(), clipId, trackId);
   const middle = (track.from + track.to) / 2;
   const box = boxAt(track.keyframes, middle) ?? track.keyframes[0];
   if (!box) throw new SafehouseError('NOT_FOUND', 'This face track has no box to show.');
-  return reviewFrame(vault, tools, row.clip_id, middle, { crop: { x: box.x, y: box.y, w: box.w, h: box.h }, masked: !reveal });
+  return reviewFrame(vault, tools, clipId, middle, { crop: { x: box.x, y: box.y, w: box.w, h: box.h }, masked: !reveal });
+}
+
+/** The proposed face (see trackThumbnail). */
+export async function proposalThumbnail(vault: UnlockedVault, tools: MediaTools, id: string, reveal: boolean): Promise<{ mime: 'image/jpeg'; base64: string }> {
+  const row = await proposalRow(await vault.catalog(), id);
+  return trackThumbnail(vault, tools, row.clip_id, row.track_id, reveal);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SubjectDetail } from '../../../shared/model';
 import { callCore } from '../safehouse';
 import { AppearanceTagger } from './AppearanceTagger';
@@ -8,9 +8,24 @@ import { ErrorNotice } from './EmptyState';
 import { ProtectionToggles } from './ProtectionToggles';
 import { RecallList } from './RecallList';
 import { SubjectAppearances } from './SubjectAppearances';
+import { SubjectProposals } from './SubjectProposals';
 
 /** One subject: identity (if this vault may open it), consent, protection, appearances and past exports. */
-export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { subjectId: string; initialClipId?: string; onChanged: () => void }) {
+export function SubjectDetailPanel({
+  subjectId,
+  initialClipId,
+  proposalsClipId,
+  refreshKey,
+  onChanged,
+}: {
+  subjectId: string;
+  initialClipId?: string;
+  /** Open with the faces proposed in this clip first (from the Safety screen). */
+  proposalsClipId?: string;
+  /** Changes when something elsewhere on the screen may have changed this subject (a group named as them). */
+  refreshKey: number;
+  onChanged: () => void;
+}) {
   const [subject, setSubject] = useState<SubjectDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tagging, setTagging] = useState(Boolean(initialClipId));
@@ -25,6 +40,11 @@ export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { su
     setError(null);
     void load();
   }, [subjectId]);
+  // A refresh keeps what is on screen (and any revealed face) until the new answer arrives.
+  const firstRefresh = useRef(refreshKey);
+  useEffect(() => {
+    if (refreshKey !== firstRefresh.current) void load();
+  }, [refreshKey]);
 
   if (error) return <ErrorNotice message={error} />;
   if (!subject) return <p aria-busy="true">Opening subject…</p>;
@@ -89,6 +109,7 @@ export function SubjectDetailPanel({ subjectId, initialClipId, onChanged }: { su
           />
         )}
       </section>
+      <SubjectProposals subjectId={subject.id} pseudonym={subject.pseudonym} refreshKey={refreshKey} {...(proposalsClipId ? { firstClipId: proposalsClipId } : {})} onDecided={() => void refresh()} />
       <RecallList recall={subject.exports} title="Exports that held them" />
     </article>
   );
