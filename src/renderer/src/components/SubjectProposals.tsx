@@ -42,7 +42,7 @@ export function SubjectProposals({
   onDecided: () => void;
 }) {
   const [proposals, reload] = useCoreQuery('faces.proposals', { subjectId, states: ['pending', 'accepted', 'rejected'] }, refreshKey);
-  const [cards] = useCoreQuery('cards.list', {});
+  const [cards] = useCoreQuery('cards.labels', {});
   const [tab, setTab] = useState<FaceProposalState>('pending');
   const [shown, setShown] = useState(PAGE);
   const [error, setError] = useState<string | null>(null);

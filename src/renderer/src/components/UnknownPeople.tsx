@@ -18,7 +18,7 @@ const FACES_SHOWN = 4;
 export function UnknownPeople({ subjects, refreshKey, onNamed }: { subjects: Subject[]; refreshKey: number; onNamed: () => void }) {
   // Reloaded whenever the screen changed something: a decided proposal takes a face out of its group.
   const [groups, reload] = useCoreQuery('faces.groups', {}, refreshKey);
-  const [cards] = useCoreQuery('cards.list', {});
+  const [cards] = useCoreQuery('cards.labels', {});
   const [proposals] = useCoreQuery('faces.proposals', {}, refreshKey);
   const [shown, setShown] = useState(GROUP_PAGE);
   const [named, setNamed] = useState<string | null>(null);
