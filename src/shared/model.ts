@@ -591,6 +591,8 @@ export interface SyncPullResult {
 
 export interface DeviceStatus {
   id: string;
+  /** HQ: the name given when it was enrolled (null if none); a field vault's own entry has none. */
+  name: string | null;
   /** True for the field vault's own entry (a field vault lists itself). */
   self: boolean;
   fingerprintWords: string | null;
@@ -604,6 +606,8 @@ export interface DeviceStatus {
   audit: { entries: number; intact: boolean } | null;
   /** With a remote: records (and their object bytes, in the field) not yet pulled / not yet pushed. */
   pending: { records: number; bytes: number } | null;
+  /** Field: verified clips offloaded since the last push, in no record yet (their size as filmed). HQ: null. */
+  notInRecord: { clips: number; bytes: number } | null;
 }
 
 // offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them

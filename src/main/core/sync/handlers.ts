@@ -38,9 +38,9 @@ export function syncHandlers(context: CoreContext): HandlerMap {
       if (mode === 'wait') await building;
       return { ...result, proxiesQueued: newClipIds.length };
     },
-    'devices.enroll': async ({ card }) => {
+    'devices.enroll': async ({ card, name }) => {
       const vault = context.requireVault();
-      const enrolled = await enrollDevice(vault, card);
+      const enrolled = await enrollDevice(vault, card, name);
       if (!enrolled.alreadyEnrolled) await appendAudit(vault, 'device.enroll', { device: enrolled.id });
       return enrolled;
     },
