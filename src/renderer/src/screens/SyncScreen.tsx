@@ -169,10 +169,9 @@ function FieldSync() {
             <p>
               Fingerprint: <strong className="mono fingerprint">{card.value.fingerprintWords}</strong>
             </p>
-            <label>
-              Card
-              <textarea name="ownCard" readOnly rows={4} value={card.value.card} spellCheck={false} className="mono" />
-            </label>
+            {/* Labelled by id, not by wrapping: a wrapping label would read the whole card out as the field's name. */}
+            <label htmlFor="own-card">Card</label>
+            <textarea id="own-card" name="ownCard" readOnly rows={4} value={card.value.card} spellCheck={false} className="mono" />
             <div className="row">
               <button type="button" onClick={() => void copyCard()}>
                 Copy card
@@ -394,10 +393,10 @@ function EnrollForm({ onEnrolled }: { onEnrolled: () => void }) {
       <h2 id="enroll-title">Enroll a field laptop</h2>
       <form className="stack" onSubmit={submit} aria-label="Enroll a field laptop">
         <div className="row wrap enroll-inputs">
-          <label className="grow">
-            The laptop’s card
-            <textarea name="deviceCard" rows={4} value={card} onChange={(event) => changeCard(event.target.value)} spellCheck={false} placeholder="Paste the card the crew sent" />
-          </label>
+          <div className="grow stack-tight">
+            <label htmlFor="device-card">The laptop’s card</label>
+            <textarea id="device-card" name="deviceCard" rows={4} value={card} onChange={(event) => changeCard(event.target.value)} spellCheck={false} placeholder="Paste the card the crew sent" />
+          </div>
           <label className="file-pick">
             Or open the card file
             <input type="file" accept=".json,application/json,text/plain" onChange={(event) => void pickFile(event)} />
