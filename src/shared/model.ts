@@ -597,7 +597,7 @@ export interface DeviceStatus {
   self: boolean;
   fingerprintWords: string | null;
   enrolledAt: string | null;
-  /** When the newest record HQ pulled (or, in the field, the newest record made) was made. */
+  /** When the newest record HQ pulled was made; in the field, when the last push finished (null: never). */
   lastPushAt: string | null;
   lastPullAt: string | null;
   /** Records pulled from this device (HQ) or made by it (field). */

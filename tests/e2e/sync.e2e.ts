@@ -137,7 +137,8 @@ describe('devices & sync in the window', () => {
     process.env['AWS_ACCESS_KEY_ID'] = 'NOT-THE-KEY';
     try {
       await remoteForm('Push to HQ', remote, s3.endpoint);
-      await expect.poll(() => failure.textContent(), { timeout: 60_000 }).toMatch(/access key/);
+      await expect.poll(() => failure.textContent(), { timeout: 60_000 }).toMatch(/refused this computer’s access key|did not accept this computer’s access key/);
+      await app.screenshot('sync-field-wrong-key-1280');
     } finally {
       process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
     }

@@ -71,7 +71,7 @@ export function syncFailure(error: SafehouseErrorShape, remoteKind: 's3' | 'fold
     case 'remote-denied':
       return remoteKind === 'folder'
         ? { what: 'This folder cannot be written to or read.', todo: 'Check that the drive is not locked or read-only and that you may use the folder, then try again.' }
-        : { what: 'The storage server refused access to this bucket.', todo: 'The access key works but is not allowed to use this bucket or folder. Ask whoever runs the bucket to allow it, then try again.' };
+        : { what: 'The storage server refused this computer’s access key for this bucket.', todo: 'The key is wrong, expired, or not allowed to use this bucket. Ask whoever runs the bucket for a key that may use it, then try again.' };
     case 'remote-folder-missing':
       return { what: 'The folder was not found.', todo: 'Check that the drive is plugged in and mounted, and that the folder is the one the crew used, then try again.' };
     case 'device-not-enrolled':

@@ -81,7 +81,7 @@ describe('syncFailure', () => {
     ['REMOTE_FAILED', 'remote-unreachable', 's3', /could not be reached/, /network connection and the storage server address.*already sent is kept/],
     ['REMOTE_FAILED', 'remote-no-bucket', 's3', /no bucket with that name/, /bucket name/],
     ['REMOTE_FAILED', 'remote-credentials', 's3', /did not accept this computer’s access key/, /current key/],
-    ['REMOTE_FAILED', 'remote-denied', 's3', /refused access to this bucket/, /allow it/],
+    ['REMOTE_FAILED', 'remote-denied', 's3', /refused this computer’s access key for this bucket/, /not allowed to use this bucket/],
     ['REMOTE_FAILED', 'remote-denied', 'folder', /folder cannot be written/, /read-only/],
     ['REMOTE_FAILED', 'remote-folder-missing', 'folder', /folder was not found/, /plugged in/],
     ['REMOTE_FAILED', undefined, 'folder', /folder could not be used/, /drive is mounted/],

@@ -6,7 +6,7 @@ import { loadSodium } from '../vault/sodium';
 import type { UnlockedVault } from '../vault/vault';
 import type { Carrier } from './carrier';
 import { deviceIdFor, parseRecordKey } from './layout';
-import { ownDeviceId, readOutbox } from './field-records';
+import { ownDeviceId, readLastPush, readOutbox } from './field-records';
 
 /**
  * Field devices known to HQ. Enrolling pins the device's Ed25519 signing key from its recipient card (the
@@ -102,7 +102,6 @@ export async function listDevices(vault: UnlockedVault, carrier?: Carrier): Prom
   if (vault.info.kind === 'field') {
     const id = ownDeviceId(vault);
     const outbox = await readOutbox(vault);
-    const last = await (await vault.catalog()).get<{ created_at: string }>('SELECT created_at FROM sync_outbox ORDER BY seq DESC LIMIT 1');
     let pending: DeviceStatus['pending'] = null;
     if (carrier) {
       const held = new Set((await carrier.list(`records/${id}/`)).map((item) => parseRecordKey(item.key)?.seq));
@@ -114,7 +113,7 @@ export async function listDevices(vault: UnlockedVault, carrier?: Carrier): Prom
       "SELECT COUNT(*) AS clips, SUM(size) AS bytes FROM clips WHERE verified_at IS NOT NULL AND status IN ('verified', 'quarantined') AND id NOT IN (SELECT row_id FROM sync_sent WHERE tbl = 'clips')",
     );
     const notInRecord = { clips: unsent?.clips ?? 0, bytes: unsent?.bytes ?? 0 };
-    return [{ id, name: null, self: true, fingerprintWords: null, enrolledAt: null, lastPushAt: last?.created_at ?? null, lastPullAt: null, records: outbox.length, audit: null, pending, notInRecord }];
+    return [{ id, name: null, self: true, fingerprintWords: null, enrolledAt: null, lastPushAt: await readLastPush(vault), lastPullAt: null, records: outbox.length, audit: null, pending, notInRecord }];
   }
   const catalog = await vault.catalog();
   const rows = await catalog.all<DeviceRow>('SELECT * FROM sync_devices ORDER BY enrolled_at, id');

@@ -51,7 +51,9 @@ export function remoteFailureReason(name: string): ErrorReason | undefined {
 
 function remoteFailed(label: string, error: unknown): SafehouseError {
   const name = (error as { name?: string; code?: string } | null)?.code ?? (error as { name?: string } | null)?.name ?? 'error';
-  const reason = remoteFailureReason(name);
+  // A refused HEAD has no body to name the error: its status alone says the store refused the key.
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const reason = remoteFailureReason(name) ?? (status === 403 ? 'remote-denied' : undefined);
   // The SDK's message can quote request details; only its error name is shown, never credentials.
   return new SafehouseError('REMOTE_FAILED', `The sync remote ${label} failed (${name}). Check the address, the credentials and the connection, then run the same command again: what was sent is kept.`, { cause: error, ...(reason ? { reason } : {}) });
 }
