@@ -77,7 +77,7 @@ export function syncFailure(error: SafehouseErrorShape, remoteKind: 's3' | 'fold
     case 'device-not-enrolled':
       return {
         what: 'The remote holds footage from a laptop that is not enrolled here. Nothing was imported.',
-        todo: 'If it is one of your crew’s laptops, enroll its card above and pull again. If not, someone else wrote to this remote: do not use it, and tell whoever is responsible for security.',
+        todo: 'If it is one of your crew’s laptops, enroll its card on this screen and pull again. If not, someone else wrote to this remote: do not use it, and tell whoever is responsible for security.',
       };
     case 'sealed-to-another-hq':
       return {
@@ -132,6 +132,6 @@ export function pendingWords(device: DeviceStatus): { text: string; tone: 'ok' |
     );
   }
   if (waiting.length > 0) return { text: waiting.join('; '), tone: 'warn' };
-  if (device.pending === null) return { text: device.self ? 'Every clip went into a push; check the remote to see that it arrived' : 'Not checked: check the remote to see what waits', tone: 'muted' };
+  if (device.pending === null) return { text: device.self ? 'Every clip is ready to send; not checked against the remote yet' : 'Not checked: pull from the remote to see what waits', tone: 'muted' };
   return { text: device.self ? 'Nothing waiting: HQ can pull everything' : 'Nothing waiting on the remote', tone: 'ok' };
 }

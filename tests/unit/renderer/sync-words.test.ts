@@ -86,7 +86,7 @@ describe('syncFailure', () => {
     ['REMOTE_FAILED', 'remote-folder-missing', 'folder', /folder was not found/, /plugged in/],
     ['REMOTE_FAILED', undefined, 'folder', /folder could not be used/, /drive is mounted/],
     ['REMOTE_FAILED', undefined, 's3', /storage server could not be used/, /access key/],
-    ['SYNC_REFUSED', 'device-not-enrolled', 's3', /not enrolled here\. Nothing was imported/, /enroll its card above/],
+    ['SYNC_REFUSED', 'device-not-enrolled', 's3', /not enrolled here\. Nothing was imported/, /enroll its card on this screen/],
     ['SYNC_REFUSED', 'sealed-to-another-hq', 's3', /does not open with this vault’s keys/, /another HQ’s card/],
     ['SYNC_REFUSED', undefined, 's3', /failed its checks.*Nothing from this pull was imported/, /security/],
     ['DISK_FULL', undefined, 'folder', /disk is full/, /Free some space/],

@@ -258,16 +258,20 @@ function HqSync() {
   const start = async (address: Extract<RemoteAddress, { ok: true }>) => {
     const target = { remote: address.remote, ...(address.endpoint ? { endpoint: address.endpoint } : {}) };
     setRemoteKind(address.kind);
-    await pull.run(address, () => callCore('sync.pull', { ...target, proxies: 'background' }));
+    const ok = await pull.run(address, () => callCore('sync.pull', { ...target, proxies: 'background' }));
     // Pending is counted on the remote pulled from, so the list says what still waits there.
-    setChecked(target);
+    if (ok) setChecked(target);
     setRefresh((value) => value + 1);
   };
 
   return (
     <section className="screen sync">
       <p className="lede">Field laptops push sealed footage to a bucket or a drive; HQ checks every piece against the laptop’s enrolled key and adds it to this vault.</p>
-      <EnrollForm onEnrolled={reloadDevices} />
+      <section className="panel" aria-labelledby="pull-title">
+        <h2 id="pull-title">Bring footage home</h2>
+        <RemoteForm vaultId={vault.id} action="Pull from the remote" busy={pull.outcome.state === 'running'} onSubmit={(address) => void start(address)} hint="The same address the crew pushes to. Nothing is imported unless every record and object passes its checks." />
+        <TransferView progress={pull.progress} outcome={pull.outcome} describe={pullSummary} />
+      </section>
 
       <section className="panel" aria-labelledby="devices-title">
         <h2 id="devices-title">Field laptops</h2>
@@ -275,17 +279,13 @@ function HqSync() {
         {devices.state === 'error' && <TransferFailure failure={syncFailure(devices.error, remoteKind)} />}
         {devices.state === 'ready' && devices.value.length === 0 && (
           <EmptyState title="No field laptop enrolled yet">
-            <p>Enroll a laptop from the card its crew sends you (above). Until then, nothing pushed from it can be brought in.</p>
+            <p>Enroll a laptop from the card its crew sends you (below). Until then, nothing pushed from it can be brought in.</p>
           </EmptyState>
         )}
         {devices.state === 'ready' && devices.value.length > 0 && <DeviceTable devices={devices.value} />}
       </section>
 
-      <section className="panel" aria-labelledby="pull-title">
-        <h2 id="pull-title">Bring footage home</h2>
-        <RemoteForm vaultId={vault.id} action="Pull from the remote" busy={pull.outcome.state === 'running'} onSubmit={(address) => void start(address)} hint="The same address the crew pushes to. Nothing is imported unless every record and object passes its checks." />
-        <TransferView progress={pull.progress} outcome={pull.outcome} describe={pullSummary} />
-      </section>
+      <EnrollForm onEnrolled={reloadDevices} />
     </section>
   );
 }
