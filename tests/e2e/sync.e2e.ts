@@ -193,7 +193,7 @@ describe('devices & sync in the window', () => {
 
     const cardField = page.getByLabel('The laptop’s card');
     await cardField.fill('{ "this is": "not a card" }');
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('does not look like a laptop’s card');
+    await expect.poll(() => page.getByRole('form', { name: 'Enroll a field laptop' }).getByRole('alert').textContent()).toContain('does not look like a laptop’s card');
     await cardField.fill(fieldCard);
     await page.getByLabel('Name for this laptop').fill(longName);
     await expect.poll(() => page.getByRole('form', { name: 'Enroll a field laptop' }).locator('.fingerprint').first().textContent()).toBe(fieldFingerprint);
