@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { quotedName } from '../../shared/display-text';
 import type { SyncProgress } from '../../shared/model';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, type CommandContext, jsonOption, vaultOptions } from './command';
@@ -123,7 +124,7 @@ export const syncCommands: Command[] = [
         for (const d of result.value) {
           const pending = d.pending ? `, pending ${d.pending.records} records (${mb(d.pending.bytes)})` : '';
           const audit = d.audit ? `, audit ${d.audit.entries} entries ${d.audit.intact ? 'verified' : 'NOT INTACT'}` : '';
-          context.io.stdout(`${d.self ? 'this device' : 'device'} ${d.id}${d.name ? ` (${d.name})` : ''}: last push ${d.lastPushAt ?? 'never'}, last pull ${d.lastPullAt ?? 'never'}, ${d.records} records${audit}${pending}\n`);
+          context.io.stdout(`${d.self ? 'this device' : 'device'} ${d.id}${d.name ? ` ${quotedName(d.name)}` : ''}: last push ${d.lastPushAt ?? 'never'}, last pull ${d.lastPullAt ?? 'never'}, ${d.records} records${audit}${pending}\n`);
         }
       }
       return exitCodes.ok;

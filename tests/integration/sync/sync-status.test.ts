@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSafehouse, type Safehouse } from '../../../src/main/core/app';
 import { remoteFailureReason } from '../../../src/main/core/sync/s3-carrier';
 import { startS3, type S3Emulator } from '../../helpers/s3-emulator';
+import { cli } from '../cli/cli-harness';
 import { cardWith, env } from './sync-fixture';
 
 /**
@@ -142,4 +143,18 @@ describe('sync status and failure reasons', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('CLI: enrolls with --name and lists the laptop by its name, quoted as data', async () => {
+    expect((await hq.call('vault.lock', {})).ok).toBe(true);
+    const cardFile = path.join(base, 'field-card.json');
+    await fs.writeFile(cardFile, fieldCard);
+    const renamed = await cli(['devices', 'enroll', '--vault', hqDir, '--card', cardFile, '--name', 'Camera C\nforged line', '--passphrase-env', 'HQ_PASS'], env);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(renamed.stdout).toContain('Already enrolled');
+    const listed = await cli(['devices', 'list', '--vault', hqDir, '--passphrase-env', 'HQ_PASS'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    // The newline typed into the name is shown escaped: it cannot forge a second device line.
+    expect(listed.stdout).toContain('Camera C\\nforged line');
+    expect(listed.stdout.split('\n').filter((line) => line.startsWith('device ')).length).toBe(2);
+  }, 60_000);
 });

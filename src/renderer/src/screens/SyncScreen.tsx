@@ -4,7 +4,7 @@ import type { DeviceStatus, SyncProgress, SyncPullResult, SyncPushResult } from 
 import { Dialog } from '../components/Dialog';
 import { EmptyState, ErrorNotice } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
-import { formatBytes, plural } from '../format';
+import { formatBytes, plural, visibleName } from '../format';
 import { useApp } from '../navigation';
 import { claimedFingerprint } from '../recipient-card';
 import { callCore, onCoreEvent } from '../safehouse';
@@ -324,7 +324,7 @@ function DeviceTable({ devices }: { devices: DeviceStatus[] }) {
           return (
             <tr key={device.id}>
               <td>
-                <span className="device-name">{device.name ?? 'Unnamed laptop'}</span>
+                <span className="device-name">{device.name ? visibleName(device.name) : 'Unnamed laptop'}</span>
                 {device.fingerprintWords && <span className="mono hint device-fingerprint">{device.fingerprintWords}</span>}
               </td>
               <td>{sinceWords(device.lastPushAt, now)}</td>
