@@ -152,6 +152,11 @@ describe('devices & sync in the window', () => {
     events.length = 0;
     await recordProgress();
     await remoteForm('Push to HQ', remote, s3.endpoint);
+    // Leaving the screen mid-push and coming back re-attaches to the push the core is still running.
+    await page.locator('.transfer .progress').waitFor({ timeout: 30_000 });
+    await nav('Library');
+    await expect.poll(() => page.locator('#screen-title').textContent()).toBe('Library');
+    await nav('Devices & sync');
     const result = page.locator('.transfer-result');
     await expect.poll(() => result.textContent(), { timeout: 120_000 }).toContain('Sent.');
 

@@ -30,19 +30,54 @@ const typedRemotes = new Map<string, { where: string; server: string }>();
 
 type Outcome<T> = { state: 'idle' } | { state: 'running' } | { state: 'done'; value: T } | { state: 'failed'; failure: Failure };
 
+/**
+ * Transfers outlive the screen: the core keeps pushing while the crew looks at the library. Per vault and
+ * direction, the one running (so the screen re-attaches to it) and how the last one ended (so it is still
+ * said after navigating away and back).
+ */
+const transfers = new Map<string, { running: Promise<Outcome<unknown>> | null; last: Outcome<unknown> }>();
+
+type RemoteTarget = { remote: string; endpoint?: string };
+/** The remote of the last transfer that worked, per vault: what the device status is counted against. */
+const checkedRemotes = new Map<string, RemoteTarget>();
+
 /** A push or pull: the latest progress event of its direction, and how it ended. */
-function useTransfer<T>(direction: SyncProgress['direction']) {
+function useTransfer<T>(vaultId: string, direction: SyncProgress['direction']) {
+  const key = `${vaultId}:${direction}`;
   const [progress, setProgress] = useState<SyncProgress | null>(null);
-  const [outcome, setOutcome] = useState<Outcome<T>>({ state: 'idle' });
+  const [outcome, setOutcome] = useState<Outcome<T>>(() => {
+    const known = transfers.get(key);
+    return (known?.running ? { state: 'running' } : (known?.last ?? { state: 'idle' })) as Outcome<T>;
+  });
+  // Counts finished transfers, so the device status reloads after one (even one started before a remount).
+  const [finished, setFinished] = useState(0);
+  const end = (ended: Outcome<T>) => {
+    setOutcome(ended);
+    setFinished((count) => count + 1);
+  };
   useEffect(() => onCoreEvent('sync.progress', (event) => event.direction === direction && setProgress(event)), [direction]);
-  const run = async (address: Extract<RemoteAddress, { ok: true }>, call: () => Promise<{ ok: true; value: T } | { ok: false; error: SafehouseErrorShape }>) => {
+  useEffect(() => {
+    let mounted = true;
+    void transfers.get(key)?.running?.then((ended) => mounted && end(ended as Outcome<T>));
+    return () => {
+      mounted = false;
+    };
+  }, [key]);
+  const run = async (address: Extract<RemoteAddress, { ok: true }>, call: (target: RemoteTarget) => Promise<{ ok: true; value: T } | { ok: false; error: SafehouseErrorShape }>) => {
+    const target = { remote: address.remote, ...(address.endpoint ? { endpoint: address.endpoint } : {}) };
     setProgress(null);
     setOutcome({ state: 'running' });
-    const result = await call();
-    setOutcome(result.ok ? { state: 'done', value: result.value } : { state: 'failed', failure: syncFailure(result.error, address.kind) });
-    return result.ok;
+    const running = call(target).then((result): Outcome<T> => {
+      if (!result.ok) return { state: 'failed', failure: syncFailure(result.error, address.kind) };
+      checkedRemotes.set(vaultId, target);
+      return { state: 'done', value: result.value };
+    });
+    transfers.set(key, { running, last: { state: 'running' } });
+    const ended = await running;
+    transfers.set(key, { running: null, last: ended });
+    end(ended);
   };
-  return { progress, outcome, run };
+  return { progress, outcome, run, finished, checked: checkedRemotes.get(vaultId) ?? null };
 }
 
 function RemoteForm({ vaultId, action, busy, onSubmit, hint }: { vaultId: string; action: string; busy: boolean; onSubmit: (address: Extract<RemoteAddress, { ok: true }>) => void; hint: string }) {
@@ -129,19 +164,11 @@ function pullSummary(result: SyncPullResult): ReactNode {
 function FieldSync() {
   const { vault } = useApp();
   const [card] = useCoreQuery('recipients.export', {});
-  const [checked, setChecked] = useState<{ remote: string; endpoint?: string } | null>(null);
-  const [refresh, setRefresh] = useState(0);
-  const [devices] = useCoreQuery('devices.list', checked ?? {}, refresh);
-  const push = useTransfer<SyncPushResult>('push');
+  const push = useTransfer<SyncPushResult>(vault.id, 'push');
+  const [devices] = useCoreQuery('devices.list', push.checked ?? {}, push.finished);
   const [copied, setCopied] = useState<string | null>(null);
   const self = devices.state === 'ready' ? devices.value.find((device) => device.self) : undefined;
 
-  const start = async (address: Extract<RemoteAddress, { ok: true }>) => {
-    const target = { remote: address.remote, ...(address.endpoint ? { endpoint: address.endpoint } : {}) };
-    const ok = await push.run(address, () => callCore('sync.push', target));
-    if (ok) setChecked(target);
-    setRefresh((value) => value + 1);
-  };
   const copyCard = async () => {
     if (card.state !== 'ready') return;
     const done = await navigator.clipboard?.writeText(card.value.card).then(() => true, () => false);
@@ -155,7 +182,7 @@ function FieldSync() {
       <section className="panel" aria-labelledby="push-title">
         <h2 id="push-title">Send footage to HQ</h2>
         {self && <FieldStatus device={self} />}
-        <RemoteForm vaultId={vault.id} action="Push to HQ" busy={push.outcome.state === 'running'} onSubmit={(address) => void start(address)} hint="Use the address HQ gave you. A push that stops half-way continues where it stopped next time." />
+        <RemoteForm vaultId={vault.id} action="Push to HQ" busy={push.outcome.state === 'running'} onSubmit={(address) => void push.run(address, (target) => callCore('sync.push', target))} hint="Use the address HQ gave you. A push that stops half-way continues where it stopped next time." />
         <TransferView progress={push.progress} outcome={push.outcome} describe={pushSummary} />
       </section>
 
@@ -249,34 +276,23 @@ function PanicSection({ unpushed }: { unpushed: number }) {
 
 function HqSync() {
   const { vault } = useApp();
-  const [checked, setChecked] = useState<{ remote: string; endpoint?: string } | null>(null);
-  const [refresh, setRefresh] = useState(0);
-  const [devices, reloadDevices] = useCoreQuery('devices.list', checked ?? {}, refresh);
-  const [remoteKind, setRemoteKind] = useState<'s3' | 'folder'>('s3');
-  const pull = useTransfer<SyncPullResult>('pull');
-
-  const start = async (address: Extract<RemoteAddress, { ok: true }>) => {
-    const target = { remote: address.remote, ...(address.endpoint ? { endpoint: address.endpoint } : {}) };
-    setRemoteKind(address.kind);
-    const ok = await pull.run(address, () => callCore('sync.pull', { ...target, proxies: 'background' }));
-    // Pending is counted on the remote pulled from, so the list says what still waits there.
-    if (ok) setChecked(target);
-    setRefresh((value) => value + 1);
-  };
+  const pull = useTransfer<SyncPullResult>(vault.id, 'pull');
+  // Pending is counted on the remote last pulled from, so the list says what still waits there.
+  const [devices, reloadDevices] = useCoreQuery('devices.list', pull.checked ?? {}, pull.finished);
 
   return (
     <section className="screen sync">
       <p className="lede">Field laptops push sealed footage to a bucket or a drive; HQ checks every piece against the laptop’s enrolled key and adds it to this vault.</p>
       <section className="panel" aria-labelledby="pull-title">
         <h2 id="pull-title">Bring footage home</h2>
-        <RemoteForm vaultId={vault.id} action="Pull from the remote" busy={pull.outcome.state === 'running'} onSubmit={(address) => void start(address)} hint="The same address the crew pushes to. Nothing is imported unless every record and object passes its checks." />
+        <RemoteForm vaultId={vault.id} action="Pull from the remote" busy={pull.outcome.state === 'running'} onSubmit={(address) => void pull.run(address, (target) => callCore('sync.pull', { ...target, proxies: 'background' }))} hint="The same address the crew pushes to. Nothing is imported unless every record and object passes its checks." />
         <TransferView progress={pull.progress} outcome={pull.outcome} describe={pullSummary} />
       </section>
 
       <section className="panel" aria-labelledby="devices-title">
         <h2 id="devices-title">Field laptops</h2>
         {devices.state === 'loading' && <p aria-busy="true">Loading field laptops…</p>}
-        {devices.state === 'error' && <TransferFailure failure={syncFailure(devices.error, remoteKind)} />}
+        {devices.state === 'error' && <TransferFailure failure={syncFailure(devices.error, pull.checked?.remote.startsWith('file:') ? 'folder' : 's3')} />}
         {devices.state === 'ready' && devices.value.length === 0 && (
           <EmptyState title="No field laptop enrolled yet">
             <p>Enroll a laptop from the card its crew sends you (below). Until then, nothing pushed from it can be brought in.</p>
