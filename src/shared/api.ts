@@ -132,7 +132,7 @@ export const calls = {
     z.object({ minutes: z.number().int().min(1).max(24 * 60).nullable() }).strict(),
   ),
   'dialog.chooseFolder': call<{ path: string | null }>()(
-    z.object({ purpose: z.enum(['card', 'vault', 'export']) }).strict(),
+    z.object({ purpose: z.enum(['card', 'vault', 'export', 'sync']) }).strict(),
     { public: true },
   ),
   'card.scan': call<CardScanSummary>()(z.object({ path: pathInput }).strict()),

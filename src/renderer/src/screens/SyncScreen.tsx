@@ -85,6 +85,13 @@ function RemoteForm({ vaultId, action, busy, onSubmit, hint }: { vaultId: string
   const [server, setServer] = useState(typedRemotes.get(vaultId)?.server ?? '');
   const [problem, setProblem] = useState<string | null>(null);
   const whereField = useRef<HTMLInputElement>(null);
+  const chooseFolder = async () => {
+    const answer = await callCore('dialog.chooseFolder', { purpose: 'sync' });
+    if (answer.ok && answer.value.path) {
+      setWhere(answer.value.path);
+      setServer('');
+    }
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const address = remoteAddress(where, server);
@@ -99,13 +106,18 @@ function RemoteForm({ vaultId, action, busy, onSubmit, hint }: { vaultId: string
   };
   return (
     <form className="stack remote-form" onSubmit={submit} aria-label={action}>
-      <div className="row wrap">
+      <div className="row">
         <label className="grow">
           Remote: S3 address or folder on a drive
           <input ref={whereField} name="remote" value={where} onChange={(event) => setWhere(event.target.value)} autoComplete="off" spellCheck={false} placeholder="s3://bucket/folder or /media/usb/safehouse" />
         </label>
+        <button type="button" onClick={() => void chooseFolder()}>
+          Choose a folder…
+        </button>
+      </div>
+      <div className="row">
         <label className="grow">
-          Storage server (self-hosted S3 only)
+          Storage server (self-hosted S3 only; empty for Amazon S3)
           <input name="endpoint" value={server} onChange={(event) => setServer(event.target.value)} autoComplete="off" spellCheck={false} placeholder="https://storage.example.org" disabled={where.trim().startsWith('/') || where.trim().startsWith('file:')} />
         </label>
       </div>
