@@ -120,6 +120,8 @@ describe('devices & sync in the window', () => {
     fieldCard = await page.getByLabel('Card', { exact: true }).inputValue();
     fieldFingerprint = (await page.locator('.fingerprint').first().textContent()) ?? '';
     expect(fieldFingerprint).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
+    await page.getByRole('button', { name: 'Copy card' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Copied' }).count()).toBe(1);
 
     // An address that is neither S3 nor a folder is refused in the window, before the core is asked.
     await remoteForm('Push to HQ', 'bucket/field-a', '');
@@ -199,7 +201,11 @@ describe('devices & sync in the window', () => {
     const cardField = page.getByLabel('The laptop’s card');
     await cardField.fill('{ "this is": "not a card" }');
     await expect.poll(() => page.getByRole('form', { name: 'Enroll a field laptop' }).getByRole('alert').textContent()).toContain('does not look like a laptop’s card');
-    await cardField.fill(fieldCard);
+    // The card copied on the field laptop's screen, pasted here.
+    await cardField.fill('');
+    await cardField.focus();
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => cardField.inputValue()).toBe(fieldCard);
     await page.getByLabel('Name for this laptop').fill(longName);
     await expect.poll(() => page.getByRole('form', { name: 'Enroll a field laptop' }).locator('.fingerprint').first().textContent()).toBe(fieldFingerprint);
     expect(await page.getByRole('button', { name: 'Enroll laptop' }).isDisabled()).toBe(true);

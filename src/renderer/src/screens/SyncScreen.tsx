@@ -181,12 +181,17 @@ function FieldSync() {
   const [copied, setCopied] = useState<string | null>(null);
   const self = devices.state === 'ready' ? devices.value.find((device) => device.self) : undefined;
 
-  const copyCard = async () => {
-    if (card.state !== 'ready') return;
-    const done = await navigator.clipboard?.writeText(card.value.card).then(() => true, () => false);
-    setCopied(done ? 'Copied. Send it to HQ by any channel.' : 'Copying is not allowed here: select the card text and copy it.');
+  const ownCard = useRef<HTMLTextAreaElement>(null);
+  /**
+   * Copies by selecting the card and the editing command: the window denies every browser permission,
+   * the asynchronous clipboard's included, while a copy the person clicked for is allowed.
+   */
+  const copyCard = () => {
+    ownCard.current?.focus();
+    ownCard.current?.select();
+    const done = document.execCommand('copy');
+    setCopied(done ? 'Copied. Send it to HQ by any channel.' : 'The card is selected: press Ctrl+C to copy it.');
   };
-
   return (
     <section className="screen sync">
       <p className="lede">Footage leaves this laptop sealed to HQ. Only HQ can open it; the storage on the way sees numbered, encrypted files.</p>
@@ -210,9 +215,9 @@ function FieldSync() {
             </p>
             {/* Labelled by id, not by wrapping: a wrapping label would read the whole card out as the field's name. */}
             <label htmlFor="own-card">Card</label>
-            <textarea id="own-card" name="ownCard" readOnly rows={4} value={card.value.card} spellCheck={false} className="mono" />
+            <textarea ref={ownCard} id="own-card" name="ownCard" readOnly rows={4} value={card.value.card} spellCheck={false} className="mono" />
             <div className="row">
-              <button type="button" onClick={() => void copyCard()}>
+              <button type="button" onClick={copyCard}>
                 Copy card
               </button>
               {copied && (
