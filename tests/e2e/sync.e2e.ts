@@ -155,7 +155,7 @@ describe('devices & sync in the window', () => {
     await recordProgress();
     await remoteForm('Push to HQ', remote, s3.endpoint);
     // Leaving the screen mid-push and coming back re-attaches to the push the core is still running.
-    await page.locator('.transfer .progress').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await progressSeen()).some((text) => /\D[1-9]\d?%/.test(text)), { timeout: 60_000 }).toBe(true);
     await nav('Library');
     await expect.poll(() => page.locator('#screen-title').textContent()).toBe('Library');
     await nav('Devices & sync');
@@ -258,6 +258,8 @@ describe('devices & sync in the window', () => {
     await page.getByRole('button', { name: 'Lock vault' }).click();
     await unlock(fieldDir, CREW_PASS);
     await nav('Devices & sync');
+    // The remote typed before the lock is forgotten: a forced unlock does not show where footage goes.
+    expect(await page.getByRole('form', { name: 'Push to HQ' }).getByLabel('Remote: S3 address or folder on a drive').inputValue()).toBe('');
     const header = JSON.parse(await fs.readFile(path.join(fieldDir, 'vault.json'), 'utf8')) as { keys: { proxy: { wrapped: string } }; signing: { wrapped: string } };
     const secrets = [header.keys.proxy.wrapped, header.signing.wrapped];
 

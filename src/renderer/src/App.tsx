@@ -7,7 +7,7 @@ import { LibraryScreen } from './screens/LibraryScreen';
 import { SubjectsScreen } from './screens/SubjectsScreen';
 import { SafetyScreen } from './screens/SafetyScreen';
 import { ExportScreen } from './screens/ExportScreen';
-import { SyncScreen } from './screens/SyncScreen';
+import { forgetSyncSession, SyncScreen } from './screens/SyncScreen';
 import { VaultBadge } from './components/VaultBadge';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { AppContext, type NavigationTarget, type ScreenId } from './navigation';
@@ -31,6 +31,7 @@ export function App() {
   useEffect(() => {
     void callCore('vault.status', {}).then((result) => setStatus(result.ok ? result.value : { state: 'none' }));
     return onCoreEvent('vault.locked', () => {
+      forgetSyncSession();
       void callCore('vault.status', {}).then((result) => result.ok && setStatus(result.value));
     });
   }, []);

@@ -41,6 +41,13 @@ type RemoteTarget = { remote: string; endpoint?: string };
 /** The remote of the last transfer that worked, per vault: what the device status is counted against. */
 const checkedRemotes = new Map<string, RemoteTarget>();
 
+/** On lock: whoever unlocks next (perhaps under duress) must not find the remote the crew typed. */
+export function forgetSyncSession(): void {
+  typedRemotes.clear();
+  checkedRemotes.clear();
+  transfers.clear();
+}
+
 /** A push or pull: the latest progress event of its direction, and how it ended. */
 function useTransfer<T>(vaultId: string, direction: SyncProgress['direction']) {
   const key = `${vaultId}:${direction}`;
