@@ -32,6 +32,7 @@ describe('devices & sync in the window', () => {
   const remote = `s3://${bucket}/field-a`;
   const longName = 'Camera B laptop — night crossing unit, second team, borrowed from the Lisbon edit suite';
   const events: SyncProgress[] = [];
+  let usbFolder: string;
 
   const nav = (name: string) => app.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
   const noSeriousAxe = async (where: string) => {
@@ -60,8 +61,11 @@ describe('devices & sync in the window', () => {
   const progressSeen = () => app.page.evaluate(() => (window as unknown as { __progressSeen: string[] }).__progressSeen);
   const remoteForm = async (action: string, where: string, server: string) => {
     const form = app.page.getByRole('form', { name: action });
-    await form.getByLabel('Remote: S3 address or folder on a drive').fill(where);
+    // The server is disabled while the remote is a folder: empty the remote, fill the server, then the remote.
+    const remoteField = form.getByLabel('Remote: S3 address or folder on a drive');
+    await remoteField.fill('');
     await form.getByLabel(/^Storage server/).fill(server);
+    await remoteField.fill(where);
     await form.getByRole('button', { name: action }).click();
   };
   const unlock = async (dir: string, passphrase: string) => {
@@ -77,6 +81,7 @@ describe('devices & sync in the window', () => {
     process.env['SAFEHOUSE_SYNC_PART_MIB'] = '5';
     ({ base, safehouse, app } = await startApp('safehouse-e2e-sync-', async (facade, folder) => {
       hqDir = path.join(folder, 'hq');
+      usbFolder = path.join(folder, 'USB drive #2', 'safehouse');
       fieldDir = path.join(folder, 'field');
       const hq = createSafehouse({ version: 'e2e' });
       let hqCard: string;
@@ -183,6 +188,14 @@ describe('devices & sync in the window', () => {
     await expect.poll(() => page.locator('.device-self').textContent()).toContain('Nothing waiting: HQ can pull everything');
     expect(await page.locator('.device-self').textContent()).toMatch(/just now|min ago/);
     await atBothSizes('sync-field-pushed');
+
+    // A drive instead of a bucket: the folder typed as a path (a space and # in its name) gets the same layout.
+    const server = page.getByRole('form', { name: 'Push to HQ' }).getByLabel(/^Storage server/);
+    await page.getByRole('form', { name: 'Push to HQ' }).getByLabel('Remote: S3 address or folder on a drive').fill(usbFolder);
+    expect(await server.isDisabled()).toBe(true);
+    await page.getByRole('form', { name: 'Push to HQ' }).getByRole('button', { name: 'Push to HQ' }).click();
+    await expect.poll(() => result.textContent(), { timeout: 120_000 }).toContain(`Sent. ${last.objectsTotal} objects`);
+    expect((await fs.readdir(path.join(usbFolder, 'objects'))).length).toBeGreaterThan(0);
   });
 
   it('HQ: refuses footage from a laptop not enrolled, enrolls it from its card with the fingerprint, then pulls it', async () => {
@@ -251,6 +264,14 @@ describe('devices & sync in the window', () => {
     expect(devices.ok && devices.value[0]).toMatchObject({ name: longName, pending: { records: 0 }, audit: { intact: true } });
     expect(await page.locator('.content').textContent()).not.toMatch(/safehouse |--remote|[0-9a-f]{32}/);
     await atBothSizes('sync-hq-pulled');
+
+    // The drive the crew carried home: the same clips (its newer batch carries only the laptop's log), then nothing new.
+    await remoteForm('Pull from the remote', usbFolder, '');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain('no new clips');
+    const again = await safehouse.call('clips.list', {});
+    expect(again.ok && again.value.length).toBe(pushedClips);
+    await remoteForm('Pull from the remote', usbFolder, '');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain('Nothing new on this remote');
   });
 
   it('field: panic asks first (focus on keeping, Escape keeps), then leaves the vault unreadable; HQ still opens the footage', async () => {

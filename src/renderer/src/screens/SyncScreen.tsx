@@ -168,6 +168,14 @@ function pushSummary(result: SyncPushResult): ReactNode {
 
 function pullSummary(result: SyncPullResult): ReactNode {
   if (result.records === 0) return <p>Nothing new on this remote: every push found there is already in this vault.</p>;
+  if (result.clipsAdded === 0 && result.clipsMerged === 0) {
+    return (
+      <p>
+        <strong>Received.</strong> {plural(result.records, 'batch', 'batches')} from {plural(result.devices.length, 'laptop')}, every one checked: no new clips, only the
+        laptop’s log and status.
+      </p>
+    );
+  }
   return (
     <p>
       <strong>Received.</strong> {plural(result.clipsAdded, 'new clip')}
