@@ -1,5 +1,5 @@
 import { errorMessages, type SafehouseErrorShape } from '../../shared/errors';
-import type { DeviceStatus, SyncProgress } from '../../shared/model';
+import type { DeviceStatus, SyncProgress, SyncPullResult, SyncPushResult } from '../../shared/model';
 import { formatBytes, formatTimeLeft, plural } from './format';
 
 /**
@@ -134,4 +134,27 @@ export function pendingWords(device: DeviceStatus): { text: string; tone: 'ok' |
   if (waiting.length > 0) return { text: waiting.join('; '), tone: 'warn' };
   if (device.pending === null) return { text: device.self ? 'Every clip is ready to send; not checked against the remote yet' : 'Not checked: pull from the remote to see what waits', tone: 'muted' };
   return { text: device.self ? 'Nothing waiting: HQ can pull everything' : 'Nothing waiting on the remote', tone: 'ok' };
+}
+
+/** How a finished transfer is said: a headline ("Sent.") when something moved, and the sentence. */
+export interface Summary {
+  headline: string | null;
+  text: string;
+}
+
+export function pushSummary(result: SyncPushResult): Summary {
+  if (result.objects.sent === 0 && result.records.sent === 0) return { headline: null, text: 'Nothing new to send: the remote already holds everything from this laptop.' };
+  const already = result.objects.alreadyThere > 0 ? `; ${result.objects.alreadyThere.toLocaleString('en')} already on the remote` : '';
+  return { headline: 'Sent.', text: `${plural(result.objects.sent, 'object')} (${formatBytes(result.bytesSent)}) in ${Math.max(1, Math.round(result.seconds))} s${already}. HQ can now pull it.` };
+}
+
+export function pullSummary(result: SyncPullResult): Summary {
+  if (result.records === 0) return { headline: null, text: 'Nothing new on this remote: every push found there is already in this vault.' };
+  const from = plural(result.devices.length, 'laptop');
+  if (result.clipsAdded === 0 && result.clipsMerged === 0) {
+    return { headline: 'Received.', text: `${plural(result.records, 'batch', 'batches')} from ${from}, every one checked: no new clips, only the laptop’s log and status.` };
+  }
+  const merged = result.clipsMerged > 0 ? `, ${plural(result.clipsMerged, 'clip')} HQ already had (now listed on their new card too)` : '';
+  const proxies = result.proxiesQueued > 0 ? ` Proxies for ${plural(result.proxiesQueued, 'clip')} are being made.` : '';
+  return { headline: 'Received.', text: `${plural(result.clipsAdded, 'new clip')}${merged} from ${from}: ${plural(result.objects, 'object')} (${formatBytes(result.bytesReceived)}), every one checked.${proxies}` };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessages, type ErrorCode, type ErrorReason } from '../../../src/shared/errors';
-import type { DeviceStatus, SyncProgress } from '../../../src/shared/model';
+import type { DeviceStatus, SyncProgress, SyncPullResult, SyncPushResult } from '../../../src/shared/model';
 import { claimedFingerprint } from '../../../src/renderer/src/recipient-card';
-import { pendingWords, remoteAddress, sinceWords, syncFailure, transferDetail, transferLabel } from '../../../src/renderer/src/sync-words';
+import { pendingWords, pullSummary, pushSummary, remoteAddress, sinceWords, syncFailure, transferDetail, transferLabel } from '../../../src/renderer/src/sync-words';
 
 const progress = (overrides: Partial<SyncProgress>): SyncProgress => ({
   direction: 'push',
@@ -140,5 +140,27 @@ describe('claimedFingerprint', () => {
     expect(claimedFingerprint(JSON.stringify({ fingerprint: '0123456789abcdef0123456789abcdef' }))).toBe('0123 4567 89AB CDEF 0123 4567 89AB CDEF');
     expect(claimedFingerprint('{ not json')).toBeNull();
     expect(claimedFingerprint(JSON.stringify({ fingerprint: 'XYZ' }))).toBeNull();
+  });
+});
+
+describe('transfer summaries', () => {
+  const push = (overrides: Partial<SyncPushResult>): SyncPushResult => ({
+    device: 'd', remote: 's3://b/', newRecord: 2, records: { total: 2, sent: 1 }, objects: { total: 5, sent: 3, alreadyThere: 2 }, bytesSent: 84_000_000, seconds: 3.6, ...overrides,
+  });
+  const pull = (overrides: Partial<SyncPullResult>): SyncPullResult => ({
+    remote: 's3://b/', records: 1, devices: [{ device: 'd', records: 1 }], clipsAdded: 2, clipsMerged: 0, objects: 5, auditEntries: 7, bytesReceived: 84_000_000, seconds: 2, proxiesQueued: 2, ...overrides,
+  });
+
+  it('says what a push sent, and when nothing was new', () => {
+    expect(pushSummary(push({}))).toEqual({ headline: 'Sent.', text: '3 objects (84.0 MB) in 4 s; 2 already on the remote. HQ can now pull it.' });
+    expect(pushSummary(push({ objects: { total: 1, sent: 1, alreadyThere: 0 }, seconds: 0.2 })).text).toBe('1 object (84.0 MB) in 1 s. HQ can now pull it.');
+    expect(pushSummary(push({ objects: { total: 5, sent: 0, alreadyThere: 5 }, records: { total: 2, sent: 0 } }))).toEqual({ headline: null, text: 'Nothing new to send: the remote already holds everything from this laptop.' });
+  });
+
+  it('says what a pull added, merged, or that it brought no clips', () => {
+    expect(pullSummary(pull({}))).toEqual({ headline: 'Received.', text: '2 new clips from 1 laptop: 5 objects (84.0 MB), every one checked. Proxies for 2 clips are being made.' });
+    expect(pullSummary(pull({ clipsAdded: 1, clipsMerged: 1, proxiesQueued: 0 })).text).toBe('1 new clip, 1 clip HQ already had (now listed on their new card too) from 1 laptop: 5 objects (84.0 MB), every one checked.');
+    expect(pullSummary(pull({ clipsAdded: 0, records: 2 })).text).toBe('2 batches from 1 laptop, every one checked: no new clips, only the laptop’s log and status.');
+    expect(pullSummary(pull({ records: 0 })).headline).toBeNull();
   });
 });

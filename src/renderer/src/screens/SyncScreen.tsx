@@ -4,11 +4,11 @@ import type { DeviceStatus, SyncProgress, SyncPullResult, SyncPushResult } from 
 import { Dialog } from '../components/Dialog';
 import { EmptyState, ErrorNotice } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
-import { formatBytes, plural, visibleName } from '../format';
+import { plural, visibleName } from '../format';
 import { useApp } from '../navigation';
 import { claimedFingerprint } from '../recipient-card';
 import { callCore, onCoreEvent } from '../safehouse';
-import { pendingWords, remoteAddress, sinceWords, syncFailure, transferDetail, transferLabel, type Failure, type RemoteAddress } from '../sync-words';
+import { pendingWords, pullSummary, pushSummary, remoteAddress, sinceWords, syncFailure, transferDetail, transferLabel, type Failure, type RemoteAddress, type Summary } from '../sync-words';
 import { useCoreQuery } from '../useCore';
 import { windowMessage } from '../window-messages';
 
@@ -156,32 +156,12 @@ function TransferView<T>({ progress, outcome, describe }: { progress: SyncProgre
   );
 }
 
-function pushSummary(result: SyncPushResult): ReactNode {
-  if (result.objects.sent === 0 && result.records.sent === 0) return <p>Nothing new to send: the remote already holds everything from this laptop.</p>;
+/** A summary from sync-words: a short headline in bold, then the sentence. */
+function SummaryLine({ words }: { words: Summary }) {
   return (
     <p>
-      <strong>Sent.</strong> {plural(result.objects.sent, 'object')} ({formatBytes(result.bytesSent)}) in {Math.max(1, Math.round(result.seconds))} s
-      {result.objects.alreadyThere > 0 ? `; ${result.objects.alreadyThere.toLocaleString('en')} already on the remote` : ''}. HQ can now pull it.
-    </p>
-  );
-}
-
-function pullSummary(result: SyncPullResult): ReactNode {
-  if (result.records === 0) return <p>Nothing new on this remote: every push found there is already in this vault.</p>;
-  if (result.clipsAdded === 0 && result.clipsMerged === 0) {
-    return (
-      <p>
-        <strong>Received.</strong> {plural(result.records, 'batch', 'batches')} from {plural(result.devices.length, 'laptop')}, every one checked: no new clips, only the
-        laptop’s log and status.
-      </p>
-    );
-  }
-  return (
-    <p>
-      <strong>Received.</strong> {plural(result.clipsAdded, 'new clip')}
-      {result.clipsMerged > 0 ? `, ${plural(result.clipsMerged, 'clip')} HQ already had (now listed on their new card too)` : ''} from{' '}
-      {plural(result.devices.length, 'laptop')}: {plural(result.objects, 'object')} ({formatBytes(result.bytesReceived)}), every one checked.
-      {result.proxiesQueued > 0 ? ` Proxies for ${plural(result.proxiesQueued, 'clip')} are being made.` : ''}
+      {words.headline && <strong>{words.headline} </strong>}
+      {words.text}
     </p>
   );
 }
@@ -190,13 +170,41 @@ function pullSummary(result: SyncPullResult): ReactNode {
 
 function FieldSync() {
   const { vault } = useApp();
-  const [card] = useCoreQuery('recipients.export', {});
   const push = useTransfer<SyncPushResult>(vault.id, 'push');
   const [devices] = useCoreQuery('devices.list', push.checked ?? {}, push.finished);
-  const [copied, setCopied] = useState<string | null>(null);
   const self = devices.state === 'ready' ? devices.value.find((device) => device.self) : undefined;
 
+  return (
+    <section className="screen sync">
+      <p className="lede">Footage leaves this laptop sealed to HQ. Only HQ can open it; the storage on the way sees numbered, encrypted files.</p>
+
+      <section className="panel" aria-labelledby="push-title">
+        <h2 id="push-title">Send footage to HQ</h2>
+        {self && <FieldStatus device={self} />}
+        <RemoteForm vaultId={vault.id} action="Push to HQ" busy={push.outcome.state === 'running'} onSubmit={(address) => void push.run(address, (target) => callCore('sync.push', target))} hint="Use the address HQ gave you. A push that stops half-way continues where it stopped next time." />
+        <TransferView progress={push.progress} outcome={push.outcome} describe={(result) => <SummaryLine words={pushSummary(result)} />} />
+      </section>
+
+      <OwnCard />
+
+      <PanicSection unpushed={self?.notInRecord?.clips ?? 0} />
+    </section>
+  );
+}
+
+/**
+ * This laptop's card, shown when asked for: exporting it is an audited act (HQ sees it in the laptop's
+ * log), so merely opening the screen does not do it.
+ */
+function OwnCard() {
+  const [card, setCard] = useState<{ state: 'hidden' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; card: string; fingerprintWords: string }>({ state: 'hidden' });
+  const [copied, setCopied] = useState<string | null>(null);
   const ownCard = useRef<HTMLTextAreaElement>(null);
+  const show = async () => {
+    setCard({ state: 'loading' });
+    const result = await callCore('recipients.export', {});
+    setCard(result.ok ? { state: 'ready', ...result.value } : { state: 'error', message: windowMessage(result.error) });
+  };
   /**
    * Copies by selecting the card and the editing command: the window denies every browser permission,
    * the asynchronous clipboard's included, while a copy the person clicked for is allowed.
@@ -208,44 +216,36 @@ function FieldSync() {
     setCopied(done ? 'Copied. Send it to HQ by any channel.' : 'The card is selected: press Ctrl+C to copy it.');
   };
   return (
-    <section className="screen sync">
-      <p className="lede">Footage leaves this laptop sealed to HQ. Only HQ can open it; the storage on the way sees numbered, encrypted files.</p>
-
-      <section className="panel" aria-labelledby="push-title">
-        <h2 id="push-title">Send footage to HQ</h2>
-        {self && <FieldStatus device={self} />}
-        <RemoteForm vaultId={vault.id} action="Push to HQ" busy={push.outcome.state === 'running'} onSubmit={(address) => void push.run(address, (target) => callCore('sync.push', target))} hint="Use the address HQ gave you. A push that stops half-way continues where it stopped next time." />
-        <TransferView progress={push.progress} outcome={push.outcome} describe={pushSummary} />
-      </section>
-
-      <section className="panel" aria-labelledby="card-title">
-        <h2 id="card-title">This laptop’s card for HQ</h2>
-        <p className="hint">HQ enrolls this laptop once, from this card, before it can bring the footage in. Send the card by any channel, then read the fingerprint aloud with HQ by phone or in person.</p>
-        {card.state === 'loading' && <p aria-busy="true">Preparing the card…</p>}
-        {card.state === 'error' && <ErrorNotice message={windowMessage(card.error)} />}
-        {card.state === 'ready' && (
-          <div className="stack">
-            <p>
-              Fingerprint: <strong className="mono fingerprint">{card.value.fingerprintWords}</strong>
-            </p>
-            {/* Labelled by id, not by wrapping: a wrapping label would read the whole card out as the field's name. */}
-            <label htmlFor="own-card">Card</label>
-            <textarea ref={ownCard} id="own-card" name="ownCard" readOnly rows={4} value={card.value.card} spellCheck={false} className="mono" />
-            <div className="row">
-              <button type="button" onClick={copyCard}>
-                Copy card
-              </button>
-              {copied && (
-                <span className="hint" role="status">
-                  {copied}
-                </span>
-              )}
-            </div>
+    <section className="panel" aria-labelledby="card-title">
+      <h2 id="card-title">This laptop’s card for HQ</h2>
+      <p className="hint">HQ enrolls this laptop once, from this card, before it can bring the footage in. Send the card by any channel, then read the fingerprint aloud with HQ by phone or in person.</p>
+      {card.state === 'hidden' && (
+        <button type="button" className="start" onClick={() => void show()}>
+          Show the card
+        </button>
+      )}
+      {card.state === 'loading' && <p aria-busy="true">Preparing the card…</p>}
+      {card.state === 'error' && <ErrorNotice message={card.message} />}
+      {card.state === 'ready' && (
+        <div className="stack">
+          <p>
+            Fingerprint: <strong className="mono fingerprint">{card.fingerprintWords}</strong>
+          </p>
+          {/* Labelled by id, not by wrapping: a wrapping label would read the whole card out as the field's name. */}
+          <label htmlFor="own-card">Card</label>
+          <textarea ref={ownCard} id="own-card" name="ownCard" readOnly rows={4} value={card.card} spellCheck={false} className="mono" />
+          <div className="row">
+            <button type="button" onClick={copyCard}>
+              Copy card
+            </button>
+            {copied && (
+              <span className="hint" role="status">
+                {copied}
+              </span>
+            )}
           </div>
-        )}
-      </section>
-
-      <PanicSection unpushed={self?.notInRecord?.clips ?? 0} />
+        </div>
+      )}
     </section>
   );
 }
@@ -318,7 +318,7 @@ function HqSync() {
       <section className="panel" aria-labelledby="pull-title">
         <h2 id="pull-title">Bring footage home</h2>
         <RemoteForm vaultId={vault.id} action="Pull from the remote" busy={pull.outcome.state === 'running'} onSubmit={(address) => void pull.run(address, (target) => callCore('sync.pull', { ...target, proxies: 'background' }))} hint="The same address the crew pushes to. Nothing is imported unless every record and object passes its checks." />
-        <TransferView progress={pull.progress} outcome={pull.outcome} describe={pullSummary} />
+        <TransferView progress={pull.progress} outcome={pull.outcome} describe={(result) => <SummaryLine words={pullSummary(result)} />} />
       </section>
 
       <section className="panel" aria-labelledby="devices-title">
