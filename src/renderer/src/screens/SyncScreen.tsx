@@ -234,7 +234,7 @@ function OwnCard() {
           {/* Labelled by id, not by wrapping: a wrapping label would read the whole card out as the field's name. */}
           <label htmlFor="own-card">Card</label>
           <textarea ref={ownCard} id="own-card" name="ownCard" readOnly rows={4} value={card.card} spellCheck={false} className="mono" />
-          <div className="row">
+          <div className="row toolbar">
             <button type="button" onClick={copyCard}>
               Copy card
             </button>
