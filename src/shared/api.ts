@@ -133,7 +133,7 @@ export const calls = {
     z.object({ minutes: z.number().int().min(1).max(24 * 60).nullable() }).strict(),
   ),
   'dialog.chooseFolder': call<{ path: string | null }>()(
-    z.object({ purpose: z.enum(['card', 'vault', 'export']) }).strict(),
+    z.object({ purpose: z.enum(['card', 'vault', 'export', 'sync']) }).strict(),
     { public: true },
   ),
   'card.scan': call<CardScanSummary>()(z.object({ path: pathInput }).strict()),
@@ -267,7 +267,7 @@ export const calls = {
       })
       .strict(),
   ),
-  'devices.enroll': call<{ id: string; fingerprintWords: string; alreadyEnrolled: boolean }>()(z.object({ card: z.string().min(1).max(16_384) }).strict()),
+  'devices.enroll': call<{ id: string; fingerprintWords: string; alreadyEnrolled: boolean }>()(z.object({ card: z.string().min(1).max(16_384), name: shortText.optional() }).strict()),
   'devices.list': call<DeviceStatus[]>()(z.object({ remote: remoteInput.optional(), endpoint: endpointInput.optional() }).strict()),
   // integrity: every object's header, and with deep every object's content, against the catalog both ways
   'vault.verify': call<VaultVerification>()(z.object({ deep: z.boolean() }).strict()),

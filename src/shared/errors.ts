@@ -46,21 +46,37 @@ export const errorMessages = {
 
 export type ErrorCode = keyof typeof errorMessages;
 
+/**
+ * Why a sync failed, as data: the message is the CLI's sentence; the window words the reason its own way
+ * (what happened, what to do) without quoting a tool's error name.
+ */
+export type ErrorReason =
+  | 'remote-unreachable'
+  | 'remote-no-bucket'
+  | 'remote-credentials'
+  | 'remote-denied'
+  | 'remote-folder-missing'
+  | 'device-not-enrolled'
+  | 'sealed-to-another-hq';
+
 export interface SafehouseErrorShape {
   code: ErrorCode;
   message: string;
+  reason?: ErrorReason;
 }
 
 /** Thrown inside the core; converted to `{ ok: false, error }` at the contract boundary. */
 export class SafehouseError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? errorMessages[code], options);
+  readonly reason: ErrorReason | undefined;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; reason?: ErrorReason }) {
+    super(message ?? errorMessages[code], options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SafehouseError';
     this.code = code;
+    this.reason = options?.reason;
   }
   toJSON(): SafehouseErrorShape {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.reason ? { reason: this.reason } : {}) };
   }
 }
 

@@ -597,11 +597,13 @@ export interface SyncPullResult {
 
 export interface DeviceStatus {
   id: string;
+  /** HQ: the name given when it was enrolled (null if none); a field vault's own entry has none. */
+  name: string | null;
   /** True for the field vault's own entry (a field vault lists itself). */
   self: boolean;
   fingerprintWords: string | null;
   enrolledAt: string | null;
-  /** When the newest record HQ pulled (or, in the field, the newest record made) was made. */
+  /** When the newest record HQ pulled was made; in the field, when the last push finished (null: never). */
   lastPushAt: string | null;
   lastPullAt: string | null;
   /** Records pulled from this device (HQ) or made by it (field). */
@@ -610,6 +612,8 @@ export interface DeviceStatus {
   audit: { entries: number; intact: boolean } | null;
   /** With a remote: records (and their object bytes, in the field) not yet pulled / not yet pushed. */
   pending: { records: number; bytes: number } | null;
+  /** Field: verified clips offloaded since the last push, in no record yet (their size as filmed). HQ: null. */
+  notInRecord: { clips: number; bytes: number } | null;
 }
 
 // offload queue: the window's offloads run in the core, one at a time, and the window re-attaches to them

@@ -60,6 +60,7 @@ describe('app shell in Chromium', () => {
     { name: 'Subjects', empty: 'No subjects recorded' },
     { name: 'Safety', empty: 'Nothing to check yet' },
     { name: 'Export', empty: 'No cleared clips to export' },
+    { name: 'Devices & sync', empty: 'No field laptop enrolled yet' },
   ];
 
   for (const screen of screens) {
@@ -68,7 +69,7 @@ describe('app shell in Chromium', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${screen.name}`) }).click();
       await expect.poll(() => page.locator('#screen-title').textContent()).toBe(screen.name);
       await expect.poll(() => page.getByRole('status').first().textContent()).toContain(screen.empty);
-      await app.screenshot(`screen-${screen.name.toLowerCase()}`);
+      await app.screenshot(`screen-${screen.name.toLowerCase().replace(/\W+/g, '-')}`);
       const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
       expect(serious).toEqual([]);
     });
@@ -80,7 +81,7 @@ describe('app shell in Chromium', () => {
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
-    expect(await help.textContent()).toContain('Alt+1 … Alt+5');
+    expect(await help.textContent()).toContain('Alt+1 … Alt+6');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
     await app.screenshot('help-shortcuts');
     const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
@@ -99,7 +100,7 @@ describe('app shell in Chromium', () => {
     for (const [index, screen] of screens.entries()) {
       await page.keyboard.press(`Alt+${index + 1}`);
       await expect.poll(() => page.locator('#screen-title').textContent()).toBe(screen.name);
-      await app.screenshot(`screen-${screen.name.toLowerCase()}-1024`);
+      await app.screenshot(`screen-${screen.name.toLowerCase().replace(/\W+/g, '-')}-1024`);
       const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
       expect(serious, screen.name).toEqual([]);
     }

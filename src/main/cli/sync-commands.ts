@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { quotedName } from '../../shared/display-text';
 import type { SyncProgress } from '../../shared/model';
 import { exitCodes, UsageError } from './cli-io';
 import { type Command, type CommandContext, jsonOption, vaultOptions } from './command';
@@ -89,16 +90,17 @@ export const syncCommands: Command[] = [
   },
   {
     words: ['devices', 'enroll'],
-    usage: 'safehouse devices enroll --vault HQ --card FIELD.json [--passphrase-env NAME] [--json]',
+    usage: 'safehouse devices enroll --vault HQ --card FIELD.json [--name TEXT] [--passphrase-env NAME] [--json]',
     summary: 'HQ: accept pushes from a field vault (its card from `recipients export`). Compare the fingerprint.',
-    options: { ...vaultOptions, ...jsonOption, card: { type: 'string' } },
+    options: { ...vaultOptions, ...jsonOption, card: { type: 'string' }, name: { type: 'string' } },
     async run(context) {
       const card = context.values['card'];
       if (typeof card !== 'string') throw new UsageError('--card FIELD.json is required: the card exported from the field vault.');
       const cardText = await readFile(card, 'utf8').catch(() => {
         throw new UsageError(`cannot read the card file ${card}.`);
       });
-      return runUnlockedCall(context, 'devices.enroll', { card: cardText }, {
+      const name = context.values['name'];
+      return runUnlockedCall(context, 'devices.enroll', { card: cardText, ...(typeof name === 'string' ? { name } : {}) }, {
         text: (enrolled) =>
           `${enrolled.alreadyEnrolled ? 'Already enrolled' : 'Enrolled'} device ${enrolled.id}.\n` +
           `Its fingerprint is ${enrolled.fingerprintWords}: compare it with the crew over a separate channel.\n`,
@@ -122,7 +124,7 @@ export const syncCommands: Command[] = [
         for (const d of result.value) {
           const pending = d.pending ? `, pending ${d.pending.records} records (${mb(d.pending.bytes)})` : '';
           const audit = d.audit ? `, audit ${d.audit.entries} entries ${d.audit.intact ? 'verified' : 'NOT INTACT'}` : '';
-          context.io.stdout(`${d.self ? 'this device' : 'device'} ${d.id}: last push ${d.lastPushAt ?? 'never'}, last pull ${d.lastPullAt ?? 'never'}, ${d.records} records${audit}${pending}\n`);
+          context.io.stdout(`${d.self ? 'this device' : 'device'} ${d.id}${d.name ? ` ${quotedName(d.name)}` : ''}: last push ${d.lastPushAt ?? 'never'}, last pull ${d.lastPullAt ?? 'never'}, ${d.records} records${audit}${pending}\n`);
         }
       }
       return exitCodes.ok;

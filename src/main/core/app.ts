@@ -29,7 +29,7 @@ export interface SafehouseOptions {
   /** App version shown in the UI and `--version`. */
   version?: string;
   /** Native folder picker; absent in the CLI and in tests unless a test provides one. */
-  chooseFolder?: (purpose: 'card' | 'vault' | 'export') => Promise<string | null>;
+  chooseFolder?: (purpose: 'card' | 'vault' | 'export' | 'sync') => Promise<string | null>;
   /** Default idle time before the vault locks itself. */
   autoLockMinutes?: number | null;
 }

@@ -28,7 +28,7 @@ async function openMainWindow(): Promise<void> {
     version: app.getVersion(),
     chooseFolder: async (purpose) => {
       const result = await dialog.showOpenDialog({
-        title: purpose === 'card' ? 'Choose the camera card' : purpose === 'vault' ? 'Choose the vault folder' : 'Choose where to export',
+        title: { card: 'Choose the camera card', vault: 'Choose the vault folder', export: 'Choose where to export', sync: 'Choose the sync folder on the drive' }[purpose],
         properties: ['openDirectory', 'createDirectory'],
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);

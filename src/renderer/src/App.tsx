@@ -1,5 +1,5 @@
 import { useEffect, useState, type ComponentType } from 'react';
-import type { VaultStatus } from '../../shared/model';
+import type { PanicResult, VaultStatus } from '../../shared/model';
 import { callCore, onCoreEvent } from './safehouse';
 import { VaultScreen } from './screens/VaultScreen';
 import { OffloadScreen } from './screens/OffloadScreen';
@@ -7,6 +7,7 @@ import { LibraryScreen } from './screens/LibraryScreen';
 import { SubjectsScreen } from './screens/SubjectsScreen';
 import { SafetyScreen } from './screens/SafetyScreen';
 import { ExportScreen } from './screens/ExportScreen';
+import { forgetSyncSession, SyncScreen } from './screens/SyncScreen';
 import { VaultBadge } from './components/VaultBadge';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { AppContext, type NavigationTarget, type ScreenId } from './navigation';
@@ -17,6 +18,7 @@ const screens = [
   { id: 'subjects', label: 'Subjects', role: 'Producer', Component: SubjectsScreen },
   { id: 'safety', label: 'Safety', role: 'Producer', Component: SafetyScreen },
   { id: 'export', label: 'Export', role: 'Editor', Component: ExportScreen },
+  { id: 'sync', label: 'Devices & sync', role: 'Crew, HQ', Component: SyncScreen },
 ] as const satisfies readonly { id: ScreenId; label: string; role: string; Component: ComponentType }[];
 
 export function App() {
@@ -24,10 +26,12 @@ export function App() {
   const [screen, setScreen] = useState<ScreenId>('offload');
   const [target, setTarget] = useState<NavigationTarget | null>(null);
   const [help, setHelp] = useState(false);
+  const [panicked, setPanicked] = useState<PanicResult | null>(null);
 
   useEffect(() => {
     void callCore('vault.status', {}).then((result) => setStatus(result.ok ? result.value : { state: 'none' }));
     return onCoreEvent('vault.locked', () => {
+      forgetSyncSession();
       void callCore('vault.status', {}).then((result) => result.ok && setStatus(result.value));
     });
   }, []);
@@ -60,7 +64,16 @@ export function App() {
   if (status === null) return <main className="loading" aria-busy="true">Opening Safehouse…</main>;
 
   if (status.state !== 'unlocked') {
-    return <VaultScreen status={status} onUnlocked={(vault) => setStatus({ state: 'unlocked', vault })} />;
+    return (
+      <VaultScreen
+        status={status}
+        panicked={panicked}
+        onUnlocked={(vault) => {
+          setPanicked(null);
+          setStatus({ state: 'unlocked', vault });
+        }}
+      />
+    );
   }
 
   const active = screens.find((entry) => entry.id === screen) ?? screens[0];
@@ -77,9 +90,14 @@ export function App() {
     setTarget(next);
     setScreen(next.screen);
   };
+  const onPanicked = (result: PanicResult) => {
+    setPanicked(result);
+    setScreen('offload');
+    void callCore('vault.status', {}).then((answer) => setStatus(answer.ok ? answer.value : { state: 'locked', dir: result.dir }));
+  };
 
   return (
-    <AppContext.Provider value={{ vault: status.vault, target, go }}>
+    <AppContext.Provider value={{ vault: status.vault, target, go, onPanicked }}>
     <div className="app-frame">
       <aside className="sidebar">
         <div className="brand">Safehouse</div>

@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
-import type { VaultSummary } from '../../shared/model';
+import type { PanicResult, VaultSummary } from '../../shared/model';
 
-export type ScreenId = 'offload' | 'library' | 'subjects' | 'safety' | 'export';
+export type ScreenId = 'offload' | 'library' | 'subjects' | 'safety' | 'export' | 'sync';
 
 /** Where a "fix it" link can take the producer: a screen, optionally with one subject opened. */
 export interface NavigationTarget {
@@ -17,6 +17,8 @@ export interface AppContextValue {
   /** The subject or clip a link asked the current screen to open, if any. */
   target: NavigationTarget | null;
   go: (target: NavigationTarget) => void;
+  /** After a panic: the window leaves the vault and says what happened. */
+  onPanicked: (result: PanicResult) => void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

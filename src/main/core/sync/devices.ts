@@ -6,7 +6,7 @@ import { loadSodium } from '../vault/sodium';
 import type { UnlockedVault } from '../vault/vault';
 import type { Carrier } from './carrier';
 import { deviceIdFor, parseRecordKey } from './layout';
-import { ownDeviceId, readOutbox } from './field-records';
+import { ownDeviceId, readLastPush, readOutbox } from './field-records';
 
 /**
  * Field devices known to HQ. Enrolling pins the device's Ed25519 signing key from its recipient card (the
@@ -32,7 +32,21 @@ export function requireHq(vault: UnlockedVault): void {
   }
 }
 
-export async function enrollDevice(vault: UnlockedVault, cardJson: string): Promise<{ id: string; fingerprintWords: string; alreadyEnrolled: boolean }> {
+/** A device's name at HQ ("Camera B laptop"), typed when it is enrolled: sealed like identities, kept in settings. */
+const nameSetting = (id: string): string => `device-name:${id}`;
+
+async function writeDeviceName(vault: UnlockedVault, id: string, name: string): Promise<void> {
+  const sealed = vault.sealValue('identity', Buffer.from(name, 'utf8'));
+  await (await vault.catalog()).run('INSERT INTO settings (key, value_sealed) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_sealed = excluded.value_sealed', [nameSetting(id), Buffer.from(sealed)]);
+}
+
+async function readDeviceName(vault: UnlockedVault, id: string): Promise<string | null> {
+  const row = await (await vault.catalog()).get<{ value_sealed: Uint8Array }>('SELECT value_sealed FROM settings WHERE key = ?', [nameSetting(id)]);
+  return row ? vault.openText(row.value_sealed) : null;
+}
+
+/** Enrolls (or, given a name, renames) a field device from its card; enrolling twice changes nothing else. */
+export async function enrollDevice(vault: UnlockedVault, cardJson: string, name?: string): Promise<{ id: string; fingerprintWords: string; alreadyEnrolled: boolean }> {
   requireHq(vault);
   await loadSodium();
   const card = readRecipientCard(cardJson);
@@ -47,6 +61,7 @@ export async function enrollDevice(vault: UnlockedVault, cardJson: string): Prom
   if (!existing) {
     await catalog.run('INSERT INTO sync_devices (id, signing_key, fingerprint, enrolled_at) VALUES (?, ?, ?, ?)', [id, card.signing, card.fingerprint, new Date().toISOString()]);
   }
+  if (name !== undefined) await writeDeviceName(vault, id, name);
   return { id, fingerprintWords: words, alreadyEnrolled: Boolean(existing) };
 }
 
@@ -87,14 +102,18 @@ export async function listDevices(vault: UnlockedVault, carrier?: Carrier): Prom
   if (vault.info.kind === 'field') {
     const id = ownDeviceId(vault);
     const outbox = await readOutbox(vault);
-    const last = await (await vault.catalog()).get<{ created_at: string }>('SELECT created_at FROM sync_outbox ORDER BY seq DESC LIMIT 1');
     let pending: DeviceStatus['pending'] = null;
     if (carrier) {
       const held = new Set((await carrier.list(`records/${id}/`)).map((item) => parseRecordKey(item.key)?.seq));
       const missing = outbox.filter((record) => !held.has(record.seq));
       pending = { records: missing.length, bytes: missing.reduce((sum, record) => sum + record.objects.reduce((s, o) => s + o.size, 0), 0) };
     }
-    return [{ id, self: true, fingerprintWords: null, enrolledAt: null, lastPushAt: last?.created_at ?? null, lastPullAt: null, records: outbox.length, audit: null, pending }];
+    // Clips in no record yet (offloaded since the last push): the next push makes a record of them.
+    const unsent = await (await vault.catalog()).get<{ clips: number; bytes: number | null }>(
+      "SELECT COUNT(*) AS clips, SUM(size) AS bytes FROM clips WHERE verified_at IS NOT NULL AND status IN ('verified', 'quarantined') AND id NOT IN (SELECT row_id FROM sync_sent WHERE tbl = 'clips')",
+    );
+    const notInRecord = { clips: unsent?.clips ?? 0, bytes: unsent?.bytes ?? 0 };
+    return [{ id, name: null, self: true, fingerprintWords: null, enrolledAt: null, lastPushAt: await readLastPush(vault), lastPullAt: null, records: outbox.length, audit: null, pending, notInRecord }];
   }
   const catalog = await vault.catalog();
   const rows = await catalog.all<DeviceRow>('SELECT * FROM sync_devices ORDER BY enrolled_at, id');
@@ -102,6 +121,7 @@ export async function listDevices(vault: UnlockedVault, carrier?: Carrier): Prom
   for (const row of rows) {
     out.push({
       id: row.id,
+      name: await readDeviceName(vault, row.id),
       self: false,
       fingerprintWords: fingerprintWords({ fingerprint: row.fingerprint }),
       enrolledAt: row.enrolled_at,
@@ -110,6 +130,7 @@ export async function listDevices(vault: UnlockedVault, carrier?: Carrier): Prom
       records: row.last_seq,
       audit: await verifyDeviceAudit(vault, row),
       pending: carrier ? await pendingOnRemote(carrier, row.id, row.last_seq) : null,
+      notInRecord: null,
     });
   }
   return out;

@@ -182,3 +182,16 @@ export async function readOutbox(vault: UnlockedVault): Promise<OutboxRecord[]> 
 export function ownDeviceId(vault: UnlockedVault): string {
   return deviceIdFor(Buffer.from(vault.signingPublicKey).toString('base64'));
 }
+
+const LAST_PUSH_SETTING = 'sync-last-push';
+
+/** When a push last finished with every record on the remote (a record is made before its upload starts). */
+export async function writeLastPush(vault: UnlockedVault, at: string): Promise<void> {
+  const sealed = vault.sealValue('proxy', Buffer.from(at, 'utf8'));
+  await (await vault.catalog()).run('INSERT INTO settings (key, value_sealed) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_sealed = excluded.value_sealed', [LAST_PUSH_SETTING, Buffer.from(sealed)]);
+}
+
+export async function readLastPush(vault: UnlockedVault): Promise<string | null> {
+  const row = await (await vault.catalog()).get<{ value_sealed: Uint8Array }>('SELECT value_sealed FROM settings WHERE key = ?', [LAST_PUSH_SETTING]);
+  return row ? vault.openText(row.value_sealed) : null;
+}

@@ -13,7 +13,9 @@ import { blake2bFile } from './file-hash';
  */
 
 function remoteFailed(detail: string, cause?: unknown): SafehouseError {
-  return new SafehouseError('REMOTE_FAILED', `The sync folder could not be used: ${detail}. Check that the drive is mounted and writable, then run the same command again.`, { cause });
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason = errno === 'ENOENT' || errno === 'ENOTDIR' ? 'remote-folder-missing' : errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS' ? 'remote-denied' : undefined;
+  return new SafehouseError('REMOTE_FAILED', `The sync folder could not be used: ${detail}. Check that the drive is mounted and writable, then run the same command again.`, { cause, ...(reason ? { reason } : {}) });
 }
 
 export function createFileCarrier(dir: string, label: string): Carrier {

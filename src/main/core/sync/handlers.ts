@@ -17,16 +17,20 @@ export function syncHandlers(context: CoreContext): HandlerMap {
       carrier.close();
     }
   };
-  const emit = (progress: Parameters<typeof context.hub.emit<'sync.progress'>>[1]) => context.hub.emit('sync.progress', progress);
+  // A long push or pull is activity: the vault must not lock itself (and close its catalog) half-way.
+  const emitFor = (vault: { touch(): void }) => (progress: Parameters<typeof context.hub.emit<'sync.progress'>>[1]) => {
+    vault.touch();
+    context.hub.emit('sync.progress', progress);
+  };
 
   return {
     'sync.push': async ({ remote, endpoint }) => {
       const vault = context.requireVault();
-      return withCarrier(remote, endpoint, (carrier) => pushVault(vault, carrier, emit));
+      return withCarrier(remote, endpoint, (carrier) => pushVault(vault, carrier, emitFor(vault)));
     },
     'sync.pull': async ({ remote, endpoint, proxies }) => {
       const vault = context.requireVault();
-      const { newClipIds, ...result } = await withCarrier(remote, endpoint, (carrier) => pullVault(vault, carrier, emit));
+      const { newClipIds, ...result } = await withCarrier(remote, endpoint, (carrier) => pullVault(vault, carrier, emitFor(vault)));
       const mode = proxies ?? 'background';
       if (mode === 'none' || newClipIds.length === 0) return { ...result, proxiesQueued: 0 };
       // HQ makes real proxies from the masters that just arrived (field vaults cannot). The pull itself has
@@ -38,9 +42,9 @@ export function syncHandlers(context: CoreContext): HandlerMap {
       if (mode === 'wait') await building;
       return { ...result, proxiesQueued: newClipIds.length };
     },
-    'devices.enroll': async ({ card }) => {
+    'devices.enroll': async ({ card, name }) => {
       const vault = context.requireVault();
-      const enrolled = await enrollDevice(vault, card);
+      const enrolled = await enrollDevice(vault, card, name);
       if (!enrolled.alreadyEnrolled) await appendAudit(vault, 'device.enroll', { device: enrolled.id });
       return enrolled;
     },

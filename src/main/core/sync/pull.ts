@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SafehouseError } from '../../../shared/errors';
+import { SafehouseError, type ErrorReason } from '../../../shared/errors';
 import type { SyncProgress, SyncPullResult } from '../../../shared/model';
 import { appendAudit } from '../audit/audit-log';
 import { loadLookupKeys } from '../ingest/lookup-keys';
@@ -25,7 +25,7 @@ import { TransferProgress } from './transfer-progress';
  *    the staged objects into objects/. Any refusal before or during it leaves HQ's catalog as it was.
  */
 
-const refused = (message: string) => new SafehouseError('SYNC_REFUSED', `${message} Nothing from this pull was imported.`);
+const refused = (message: string, reason?: ErrorReason) => new SafehouseError('SYNC_REFUSED', `${message} Nothing from this pull was imported.`, reason ? { reason } : undefined);
 
 interface VerifiedRecord {
   device: DeviceRow;
@@ -40,7 +40,7 @@ async function readRecords(vault: UnlockedVault, carrier: Carrier, devices: Map<
     const parsed = parseRecordKey(item.key);
     if (!parsed) throw refused(`The remote holds ${item.key}, which is not a Safehouse record name.`);
     if (!devices.has(parsed.device)) {
-      throw refused(`The remote holds records of device ${parsed.device}, which is not enrolled at HQ. If it is one of yours, enroll its card (safehouse devices enroll) and pull again; if not, someone else wrote to this remote.`);
+      throw refused(`The remote holds records of device ${parsed.device}, which is not enrolled at HQ. If it is one of yours, enroll its card (safehouse devices enroll) and pull again; if not, someone else wrote to this remote.`, 'device-not-enrolled');
     }
     byDevice.set(parsed.device, [...(byDevice.get(parsed.device) ?? []), parsed.seq]);
   }
@@ -59,7 +59,7 @@ async function readRecords(vault: UnlockedVault, carrier: Carrier, devices: Map<
         if (!parsed.success) throw new Error('schema');
         payload = parsed.data;
       } catch {
-        throw refused(`The content of record ${key} cannot be opened with HQ's key or is not a Safehouse catalog record.`);
+        throw refused(`The content of record ${key} cannot be opened with HQ's key or is not a Safehouse catalog record.`, 'sealed-to-another-hq');
       }
       out.push({ device, seq, hash: checked.hash, payload });
       prev = checked.hash;
@@ -134,7 +134,7 @@ export async function pullVault(vault: UnlockedVault, carrier: Carrier, onProgre
     } catch (error) {
       await fs.rm(stagedFile(object.id), { force: true });
       if (error instanceof SafehouseError && error.code === 'VAULT_LOCKED') throw error;
-      throw refused(`Object ${object.blake2b} does not open with HQ's keys as object ${object.id}: it is damaged, forged or sealed to someone else.`);
+      throw refused(`Object ${object.blake2b} does not open with HQ's keys as object ${object.id}: it is damaged, forged or sealed to someone else.`, 'sealed-to-another-hq');
     }
     available.add(object.id);
     progress.object('verifying');

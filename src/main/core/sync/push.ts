@@ -2,7 +2,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { SyncProgress, SyncPushResult } from '../../../shared/model';
 import type { UnlockedVault } from '../vault/vault';
 import type { Carrier, UploadResumeStore } from './carrier';
-import { makeNextRecord, ownDeviceId, readOutbox } from './field-records';
+import { makeNextRecord, ownDeviceId, readOutbox, writeLastPush } from './field-records';
 import { objectKey, recordKey } from './layout';
 import { TransferProgress } from './transfer-progress';
 
@@ -75,6 +75,7 @@ export async function pushVault(vault: UnlockedVault, carrier: Carrier, onProgre
     await carrier.putBytes(key, Buffer.from(record.envelope, 'utf8'));
     recordsSent += 1;
   }
+  await writeLastPush(vault, new Date().toISOString());
   progress.report('done');
   return {
     device,

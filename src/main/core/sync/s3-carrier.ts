@@ -5,7 +5,7 @@ import {
   CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { SafehouseError } from '../../../shared/errors';
+import { SafehouseError, type ErrorReason } from '../../../shared/errors';
 import type { Carrier, PutFileOptions, UploadPart } from './carrier';
 
 /**
@@ -36,10 +36,26 @@ export interface S3CarrierOptions {
   partConcurrency?: number;
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'TimeoutError', 'RequestTimeout']);
+const BAD_CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
+const DENIED = new Set(['AccessDenied', 'Forbidden', 'AllAccessDisabled', 'AccountProblem']);
+
+/** The SDK's error name as a reason the window can word (the CLI prints the name itself). */
+export function remoteFailureReason(name: string): ErrorReason | undefined {
+  if (UNREACHABLE.has(name)) return 'remote-unreachable';
+  if (name === 'NoSuchBucket') return 'remote-no-bucket';
+  if (BAD_CREDENTIALS.has(name)) return 'remote-credentials';
+  if (DENIED.has(name)) return 'remote-denied';
+  return undefined;
+}
+
 function remoteFailed(label: string, error: unknown): SafehouseError {
   const name = (error as { name?: string; code?: string } | null)?.code ?? (error as { name?: string } | null)?.name ?? 'error';
+  // A refused HEAD has no body to name the error: its status alone says the store refused the key.
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const reason = remoteFailureReason(name) ?? (status === 403 ? 'remote-denied' : undefined);
   // The SDK's message can quote request details; only its error name is shown, never credentials.
-  return new SafehouseError('REMOTE_FAILED', `The sync remote ${label} failed (${name}). Check the address, the credentials and the connection, then run the same command again: what was sent is kept.`, { cause: error });
+  return new SafehouseError('REMOTE_FAILED', `The sync remote ${label} failed (${name}). Check the address, the credentials and the connection, then run the same command again: what was sent is kept.`, { cause: error, ...(reason ? { reason } : {}) });
 }
 
 const isNotFound = (error: unknown): boolean => {

@@ -2,7 +2,7 @@ import { Dialog } from './Dialog';
 
 /** Every keyboard shortcut, in one place; opened with ? or the sidebar button. */
 export const SHORTCUTS: { keys: string; what: string }[] = [
-  { keys: 'Alt+1 … Alt+5', what: 'Go to Offload, Library, Subjects, Safety, Export' },
+  { keys: 'Alt+1 … Alt+6', what: 'Go to Offload, Library, Subjects, Safety, Export, Devices & sync' },
   { keys: 'Alt+L', what: 'Lock the vault now' },
   { keys: '?', what: 'Show this list' },
   { keys: 'Escape', what: 'Close a dialog or the open clip' },

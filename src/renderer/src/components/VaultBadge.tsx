@@ -41,7 +41,7 @@ export function VaultBadge({ vault, onLock, onAutoLock }: { vault: VaultSummary;
 }
 
 /**
- * How long until the vault locks itself, as this window sees it: any key, click or offload progress starts
+ * How long until the vault locks itself, as this window sees it: any key, click, offload or sync progress starts
  * the count again (the core counts the same activity, so it locks no earlier than shown).
  */
 function IdleCountdown({ minutes }: { minutes: number }) {
@@ -52,11 +52,13 @@ function IdleCountdown({ minutes }: { minutes: number }) {
     window.addEventListener('keydown', active);
     window.addEventListener('pointerdown', active);
     const stopProgress = onCoreEvent('offload.progress', active);
+    const stopSync = onCoreEvent('sync.progress', active);
     const timer = window.setInterval(() => setNow(Date.now()), 15_000);
     return () => {
       window.removeEventListener('keydown', active);
       window.removeEventListener('pointerdown', active);
       stopProgress();
+      stopSync();
       window.clearInterval(timer);
     };
   }, []);

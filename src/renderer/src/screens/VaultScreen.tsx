@@ -1,23 +1,14 @@
-import { useRef, useState, type FormEvent } from 'react';
-import type { VaultKind, VaultStatus, VaultSummary } from '../../../shared/model';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { PanicResult, VaultKind, VaultStatus, VaultSummary } from '../../../shared/model';
 import { ErrorNotice } from '../components/EmptyState';
 import { passphraseStrength } from '../passphrase-strength';
+import { claimedFingerprint } from '../recipient-card';
 import { callCore } from '../safehouse';
 import { windowMessage } from '../window-messages';
 
 type Mode = 'unlock' | 'create';
 
-/** The fingerprint a recipient card claims, grouped as people read it aloud; the core checks it matches the keys. */
-function claimedFingerprint(card: string): string | null {
-  try {
-    const parsed = JSON.parse(card) as { fingerprint?: unknown };
-    return typeof parsed.fingerprint === 'string' && /^[0-9a-f]{32}$/.test(parsed.fingerprint) ? (parsed.fingerprint.toUpperCase().match(/.{4}/g) ?? []).join(' ') : null;
-  } catch {
-    return null;
-  }
-}
-
-export function VaultScreen({ status, onUnlocked }: { status: VaultStatus; onUnlocked: (vault: VaultSummary) => void }) {
+export function VaultScreen({ status, panicked = null, onUnlocked }: { status: VaultStatus; panicked?: PanicResult | null; onUnlocked: (vault: VaultSummary) => void }) {
   const [mode, setMode] = useState<Mode>(status.state === 'locked' ? 'unlock' : 'create');
   const [dir, setDir] = useState(status.state === 'locked' ? status.dir : '');
   const [passphrase, setPassphrase] = useState('');
@@ -76,7 +67,7 @@ export function VaultScreen({ status, onUnlocked }: { status: VaultStatus; onUnl
   return (
     <main className="vault-screen">
       <h1>Safehouse</h1>
-      <p className="lede">Footage and the people in it stay encrypted on this machine. Open a vault to begin.</p>
+      {panicked ? <AfterPanic result={panicked} /> : <p className="lede">Footage and the people in it stay encrypted on this machine. Open a vault to begin.</p>}
       <div className="tabs" role="tablist" aria-label="Vault">
         <button type="button" role="tab" aria-selected={mode === 'unlock'} onClick={() => setMode('unlock')}>
           Unlock a vault
@@ -180,5 +171,25 @@ export function VaultScreen({ status, onUnlocked }: { status: VaultStatus; onUnl
         {mode === 'create' && !canCreate && understood && !error && passphrase && <p className="hint">The vault can be created once the passphrase is strong enough and typed the same twice.</p>}
       </form>
     </main>
+  );
+}
+
+/** What the window shows after the panic button: what was destroyed, what still holds, and that it is final. */
+function AfterPanic({ result }: { result: PanicResult }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The dialog that asked is gone with the vault: focus lands on what happened, so a screen reader says it.
+  useEffect(() => heading.current?.focus(), []);
+  const at = new Date(result.at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return (
+    <section className="after-panic" role="status" aria-labelledby="after-panic-title">
+      <h2 id="after-panic-title" ref={heading} tabIndex={-1}>
+        The vault’s keys are destroyed on this laptop
+      </h2>
+      <p>
+        At {at} the vault was locked and its keys were destroyed. No passphrase opens it on this laptop any more: not the clips, not the proxies, not the subjects. This cannot
+        be undone.
+      </p>
+      <p>Footage already pushed to HQ still opens there.{result.signed ? ' The vault folder keeps a record of the panic signed by this laptop, so HQ can check what happened.' : ''}</p>
+    </section>
   );
 }
