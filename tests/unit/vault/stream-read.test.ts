@@ -2,11 +2,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, FRAME_SIZE } from '../../../src/main/core/vault/object-format';
-import { READ_BATCH_FRAMES } from '../../../src/main/core/vault/object-read';
+import { BATCH_FRAMES } from '../../../src/main/core/vault/object-read';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 import { expectCode, objectPath, PASS, patternBytes, tempDir } from './helpers';
 
-// streamObject reads and decrypts on a crypto worker in batches of READ_BATCH_FRAMES frames (object-read.ts):
+// streamObject reads and decrypts on a crypto worker in batches of BATCH_FRAMES frames (object-read.ts):
 // several batches in flight, in order, each released only once every frame in it authenticated.
 let dir: string;
 let vault: UnlockedVault;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => vault.lock());
 
-const BATCH = CHUNK_SIZE * READ_BATCH_FRAMES; // plaintext bytes of one full batch
+const BATCH = CHUNK_SIZE * BATCH_FRAMES; // plaintext bytes of one full batch
 const read = async (id: string, borrow: boolean): Promise<Buffer[]> => {
   const seen: Buffer[] = [];
   for await (const chunk of vault.streamObject(id, { borrow })) seen.push(Buffer.from(chunk)); // a copy: borrowed views are reused
@@ -51,8 +51,8 @@ describe('streaming read on the crypto worker', () => {
     const { id } = await vault.writeObject('master', data);
     const file = objectPath(dir, id);
     const bytes = await fs.readFile(file);
-    const contentStart = bytes.length - 4 * READ_BATCH_FRAMES * FRAME_SIZE - 17; // the last frame is empty (TAG_FINAL)
-    const at = contentStart + 2 * READ_BATCH_FRAMES * FRAME_SIZE + 5 * FRAME_SIZE + 100;
+    const contentStart = bytes.length - 4 * BATCH_FRAMES * FRAME_SIZE - 17; // the last frame is empty (TAG_FINAL)
+    const at = contentStart + 2 * BATCH_FRAMES * FRAME_SIZE + 5 * FRAME_SIZE + 100;
     bytes[at]! ^= 0x01;
     await fs.writeFile(file, bytes);
     const seen: Buffer[] = [];

@@ -11,13 +11,14 @@ export type WorkerJob =
   | { op: 'update'; id: number; slot: -1; data: Uint8Array }
   | { op: 'final'; id: number }
   /**
-   * Reading an object: this thread opens `file`, reads the content frames in [start, size) and decrypts
-   * every one. 'digest' (verification): xxh64 of the plaintext, only the digest comes back. 'plaintext'
-   * (streamObject): each batch's plaintext comes back in a transferred buffer (at most `depth` out at once),
-   * which the caller gives back with 'give' once it is done with it.
+   * Reading an object: this thread opens `file`, reads the content frames in [start, size), `readFrames`
+   * at a time, and decrypts every one, `batchFrames` at a time. 'digest' (verification): xxh64 of the
+   * plaintext, only the digest comes back. 'plaintext' (streamObject): each batch's plaintext comes back in
+   * a transferred buffer (at most `depth` out at once); 'give' leaves room for one more, handing the
+   * buffer back to be filled again or, without one, leaving it with the caller.
    */
-  | { op: 'read'; id: number; file: string; start: number; size: number; batchFrames: number; depth: number; streamHeader: Uint8Array; key: Uint8Array; ad: Uint8Array; meta: Uint8Array; mode: 'digest' | 'plaintext' }
-  | { op: 'give'; id: number; buffer: ArrayBuffer }
+  | { op: 'read'; id: number; file: string; start: number; size: number; readFrames: number; batchFrames: number; depth: number; streamHeader: Uint8Array; key: Uint8Array; ad: Uint8Array; meta: Uint8Array; mode: 'digest' | 'plaintext' }
+  | { op: 'give'; id: number; buffer?: ArrayBuffer }
   /** Sealing: the worker draws the file key; plaintext in a slot comes back as ciphertext frames in place. */
   | { op: 'seal-open'; id: number; ring: SharedArrayBuffer; header: Uint8Array; recipients: Uint8Array[]; meta: Uint8Array }
   | { op: 'seal'; id: number; slot: number | undefined; slotBytes: number; length: number; final: boolean; chunkBytes: number; abytes: number }

@@ -48,7 +48,9 @@ interface Job {
   finished?: boolean;
   /** A 'plaintext' read: each batch's plaintext goes to the caller in a transferred buffer. */
   returnsPlaintext?: boolean;
-  /** A plaintext read's output buffers given back by the caller, and the read waiting for one. */
+  /** A plaintext read: batches it may still post before the caller gives one back ('give'). */
+  credit?: number;
+  /** A plaintext read's output buffers given back by the caller, to fill again, and the read waiting. */
   free?: Uint8Array[];
   waiting?: Array<() => void>;
   /** Dropped by the caller (or failed): a read in progress stops at its next step. */
@@ -144,30 +146,30 @@ function openBatch(job: Job, frames: Uint8Array, out: Uint8Array, after: number)
 
 /**
  * A read job ('read'): this thread reads the object file itself (past the page cache where it can,
- * direct-io.ts, with the next batch read ahead while this one decrypts) and decrypts straight from the
- * read buffer into an output buffer: no copy through shared memory on either side. A 'plaintext' batch is
- * posted only once every frame in it authenticated, and its buffer is transferred, not copied; at most
- * `depth` are out at once, the caller giving each back ('give') once it is done with it.
+ * direct-io.ts, with the next read ahead while this one decrypts) and decrypts straight from the read
+ * buffer into an output buffer, a batch at a time: no copy through shared memory on either side. A
+ * 'plaintext' batch is posted only once every frame in it authenticated, and its buffer is transferred,
+ * not copied; at most `depth` are out at once. The caller gives each back ('give') once done with it, or
+ * keeps it and only leaves room for another, which this thread then makes anew.
  */
 async function readObject(m: Extract<WorkerJob, { op: 'read' }>): Promise<void> {
   const returnsPlaintext = m.mode === 'plaintext';
-  const job: Job = { ad: m.ad, finished: false, returnsPlaintext, free: [], waiting: [], ...(returnsPlaintext ? {} : { xxh: xxh.create64() }) };
+  const job: Job = { ad: m.ad, finished: false, returnsPlaintext, credit: m.depth, free: [], waiting: [], ...(returnsPlaintext ? {} : { xxh: xxh.create64() }) };
   jobs.set(m.id, job);
+  const readBytes = FRAME_SIZE * m.readFrames;
   const batchBytes = FRAME_SIZE * m.batchFrames;
   const batchPlain = CHUNK_SIZE * m.batchFrames;
   let reader: SequentialReader | undefined;
-  let made = 0; // output buffers made for this job (at most m.depth)
+  /** Where the next batch's plaintext goes, once the caller leaves room for it; undefined once dropped. */
   const outputBuffer = async (): Promise<Uint8Array | undefined> => {
     if (!returnsPlaintext) {
       output = grown(output, batchPlain);
       return output;
     }
-    if (job.free!.length === 0 && made < m.depth) {
-      made += 1;
-      return new Uint8Array(batchPlain);
-    }
-    while (job.free!.length === 0 && !job.dropped) await new Promise<void>((resolve) => job.waiting!.push(resolve));
-    return job.dropped ? undefined : job.free!.pop();
+    while (job.credit === 0 && !job.dropped) await new Promise<void>((resolve) => job.waiting!.push(resolve));
+    if (job.dropped) return undefined;
+    job.credit! -= 1;
+    return job.free!.pop() ?? new Uint8Array(batchPlain);
   };
   try {
     job.stream = secretstream().initPull(m.streamHeader, m.key);
@@ -177,25 +179,28 @@ async function readObject(m: Extract<WorkerJob, { op: 'read' }>): Promise<void> 
     meta.message.fill(0);
     reader = await openSequentialReader(m.file);
     for (let at = m.start; at < m.size; ) {
-      const n = Math.min(batchBytes, m.size - at);
-      const frames = await reader.read(n, at);
+      const n = Math.min(readBytes, m.size - at);
+      const frames = await reader.read(n, at); // valid until the next read
       if (job.dropped) return;
       if (frames.length < n) throw new Damaged('truncated object');
-      const out = await outputBuffer();
-      if (!out) return; // dropped while waiting
-      let plain: number;
-      try {
-        plain = openBatch(job, frames, out, m.size - at - n);
-      } catch (error) {
-        out.fill(0);
-        throw error;
+      for (let batch = 0; batch < n; batch += batchBytes) {
+        const end = Math.min(n, batch + batchBytes);
+        const out = await outputBuffer();
+        if (!out) return; // dropped while waiting
+        let plain: number;
+        try {
+          plain = openBatch(job, frames.subarray(batch, end), out, m.size - at - end);
+        } catch (error) {
+          out.fill(0);
+          throw error;
+        }
+        if (returnsPlaintext) reply({ id: m.id, plain, buffer: out.buffer as ArrayBuffer }, [out.buffer as ArrayBuffer]);
+        else {
+          out.fill(0, 0, CHUNK_SIZE); // a digest read decrypts every frame into the start of `output`
+          reply({ id: m.id, acked: end - batch });
+        }
       }
       at += n;
-      if (returnsPlaintext) reply({ id: m.id, plain, buffer: out.buffer as ArrayBuffer }, [out.buffer as ArrayBuffer]);
-      else {
-        out.fill(0, 0, CHUNK_SIZE); // a digest read decrypts every frame into the start of `output`
-        reply({ id: m.id, acked: n });
-      }
     }
     if (!job.finished) throw new Damaged('stream ends without TAG_FINAL');
     // The file may have grown since the caller's stat(): anything after TAG_FINAL is an attack or damage.
@@ -296,12 +301,13 @@ function handle(m: WorkerJob): void {
         break;
       case 'give': {
         const job = jobs.get(m.id);
-        const given = new Uint8Array(m.buffer);
-        if (!job?.free) given.fill(0); // the read ended or failed meanwhile: nothing of it stays here
-        else {
-          job.free.push(given);
-          for (const wake of job.waiting!.splice(0)) wake();
+        if (!job?.free) {
+          if (m.buffer) new Uint8Array(m.buffer).fill(0); // the read ended or failed meanwhile: nothing of it stays here
+          break;
         }
+        if (m.buffer) job.free.push(new Uint8Array(m.buffer));
+        job.credit! += 1;
+        for (const wake of job.waiting!.splice(0)) wake();
         break;
       }
       case 'seal-open':
