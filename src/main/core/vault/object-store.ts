@@ -152,11 +152,11 @@ export class ObjectStore {
   }
 
   /**
-   * Opens an object file and reads what precedes its content frames: the header (whose MAC'd id must be
-   * this file's name: the swap/rename defence) and the still-encrypted metadata frame. The caller owns
-   * the returned handle; it is closed here only if reading the head fails.
+   * Reads what precedes an object's content frames: the header (whose MAC'd id must be this file's name:
+   * the swap/rename defence), the still-encrypted metadata frame, and the file's size. The content frames
+   * are read by a crypto worker (object-read.ts), which opens the file itself.
    */
-  private async openHead(id: string): Promise<{ fh: FileHandle; size: number; header: ParsedHeader; metaFrame: Buffer; start: number }> {
+  private async readHead(id: string): Promise<{ size: number; header: ParsedHeader; metaFrame: Buffer; start: number }> {
     this.guard();
     let fh: FileHandle;
     try {
@@ -173,10 +173,9 @@ export class ObjectStore {
       if (header.id !== id) throw integrity('object id does not match its file name');
       const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
       const metaFrame = Buffer.from(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
-      return { fh, size, header, metaFrame, start: hlen + 4 + metaLen };
-    } catch (error) {
+      return { size, header, metaFrame, start: hlen + 4 + metaLen };
+    } finally {
       await fh.close();
-      throw error;
     }
   }
 
@@ -186,22 +185,19 @@ export class ObjectStore {
    * how many content bytes follow. Throws INTEGRITY or OBJECT_NOT_FOUND.
    */
   async inspect(id: string): Promise<{ header: ParsedHeader; fileSize: number; contentBytes: number }> {
-    const { fh, size, header, start } = await this.openHead(id);
-    await fh.close();
+    const { size, header, start } = await this.readHead(id);
     return { header, fileSize: size, contentBytes: size - start };
   }
 
   /**
    * Opens, checks and returns the metadata plus a generator over authenticated content chunks, read and
-   * decrypted on a crypto worker (object-read.ts). With `borrow`, each chunk is a view into the worker's
-   * buffer, valid only until the next chunk is asked for: for consumers that are done with a chunk
-   * (written out, hashed) before they ask for the next, it saves allocating and collecting a Buffer per
-   * ~4 MiB.
+   * decrypted on a crypto worker (object-read.ts). Each chunk is the buffer the worker decrypted into,
+   * the caller's to keep; with `borrow`, it is valid only until the next chunk is asked for, and then goes
+   * back to the worker: for consumers that are done with a chunk (written out, hashed) before they ask for
+   * the next, it saves allocating and collecting a buffer per 1.3 MiB batch.
    */
   async open(id: string, keyPairFor: KeyPairFor, options: { borrow?: boolean } = {}): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
-    const { fh, size, header, metaFrame, start } = await this.openHead(id);
-    // The head is all this thread reads: the worker opens the file again for the content frames.
-    await fh.close();
+    const { size, header, metaFrame, start } = await this.readHead(id);
     const file = this.pathFor(id);
     const keyPair = keyPairFor(header.cls);
     const meta = new ObjectOpener(header, keyPair).openMeta(metaFrame);
@@ -239,8 +235,7 @@ export class ObjectStore {
    * bytes. The frames are read past the page cache where the filesystem allows (direct-io.ts): from the disk.
    */
   async digestContent(id: string, keyPairFor: KeyPairFor): Promise<string> {
-    const { fh, size, header, metaFrame, start } = await this.openHead(id);
-    await fh.close();
+    const { size, header, metaFrame, start } = await this.readHead(id);
     if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
     const { streamKey, mac } = unsealStreamKey(header, keyPairFor(header.cls));
     let digest: Promise<string>;
