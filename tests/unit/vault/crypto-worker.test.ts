@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createOffThreadBlake2b, createOffThreadObjectDigest } from '../../../src/main/core/vault/crypto-worker';
+import { createOffThreadBlake2b } from '../../../src/main/core/vault/crypto-worker';
+import { digestOffThread } from '../../../src/main/core/vault/object-read';
 import { createSourceHasher, initHashing } from '../../../src/main/core/ingest/hashing';
 
 beforeAll(() => initHashing());
@@ -60,9 +61,10 @@ describe('the worker and the process lifetime', () => {
   it('lets the process go after a job failed on the worker', async () => {
     const idle = keepingAlive();
     // a metadata frame that does not authenticate: the worker answers with an error, not a digest
-    const job = createOffThreadObjectDigest({ streamHeader: randomBytes(24), streamKey: randomBytes(32), mac: randomBytes(32), metaFrame: randomBytes(40) });
+    const source = { file: '/nonexistent', start: 0, size: 100, streamHeader: randomBytes(24), streamKey: randomBytes(32), mac: randomBytes(32), metaFrame: randomBytes(40) };
+    const digest = digestOffThread(source, () => undefined);
     expect(keepingAlive()).toBeGreaterThan(idle);
-    await expect(job.digest()).rejects.toMatchObject({ code: 'INTEGRITY' });
+    await expect(digest).rejects.toMatchObject({ code: 'INTEGRITY' });
     expect(keepingAlive()).toBe(idle);
   });
 });

@@ -2,11 +2,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, FRAME_SIZE } from '../../../src/main/core/vault/object-format';
-import { FRAMES_PER_SLOT } from '../../../src/main/core/vault/crypto-worker';
+import { BATCH_FRAMES } from '../../../src/main/core/vault/object-read';
 import { createVault, type UnlockedVault } from '../../../src/main/core/vault/vault';
 import { expectCode, objectPath, PASS, patternBytes, tempDir } from './helpers';
 
-// streamObject decrypts on a crypto worker in batches of FRAMES_PER_SLOT frames (object-read.ts):
+// streamObject reads and decrypts on a crypto worker in batches of BATCH_FRAMES frames (object-read.ts):
 // several batches in flight, in order, each released only once every frame in it authenticated.
 let dir: string;
 let vault: UnlockedVault;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => vault.lock());
 
-const BATCH = CHUNK_SIZE * FRAMES_PER_SLOT; // plaintext bytes of one full batch
+const BATCH = CHUNK_SIZE * BATCH_FRAMES; // plaintext bytes of one full batch
 const read = async (id: string, borrow: boolean): Promise<Buffer[]> => {
   const seen: Buffer[] = [];
   for await (const chunk of vault.streamObject(id, { borrow })) seen.push(Buffer.from(chunk)); // a copy: borrowed views are reused
@@ -39,7 +39,7 @@ describe('streaming read on the crypto worker', () => {
     const { id } = await vault.writeObject('master', data);
     const kept: Buffer[] = [];
     for await (const chunk of vault.streamObject(id, { borrow: true })) kept.push(chunk);
-    // three ring slots for five batches: some kept views no longer show their own batch
+    // three plaintext buffers for five batches: some kept views no longer show their own batch
     expect(kept.some((chunk, i) => !chunk.equals(Buffer.from(data.subarray(i * BATCH, (i + 1) * BATCH))))).toBe(true);
     const owned: Buffer[] = [];
     for await (const chunk of vault.streamObject(id)) owned.push(chunk);
@@ -51,8 +51,8 @@ describe('streaming read on the crypto worker', () => {
     const { id } = await vault.writeObject('master', data);
     const file = objectPath(dir, id);
     const bytes = await fs.readFile(file);
-    const contentStart = bytes.length - 4 * FRAMES_PER_SLOT * FRAME_SIZE - 17; // the last frame is empty (TAG_FINAL)
-    const at = contentStart + 2 * FRAMES_PER_SLOT * FRAME_SIZE + 5 * FRAME_SIZE + 100;
+    const contentStart = bytes.length - 4 * BATCH_FRAMES * FRAME_SIZE - 17; // the last frame is empty (TAG_FINAL)
+    const at = contentStart + 2 * BATCH_FRAMES * FRAME_SIZE + 5 * FRAME_SIZE + 100;
     bytes[at]! ^= 0x01;
     await fs.writeFile(file, bytes);
     const seen: Buffer[] = [];

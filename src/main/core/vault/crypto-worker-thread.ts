@@ -3,6 +3,8 @@ import loadXxhash, { type XXHashAPI } from 'xxhash-wasm';
 import { createBlake2b256, type Blake2b256 } from './blake2b';
 import { copyBytes } from './byte-copy';
 import type { WorkerJob, WorkerReply } from './crypto-worker-protocol';
+import { openSequentialReader, type SequentialReader } from './direct-io';
+import { ABYTES, CHUNK_SIZE, FRAME_SIZE } from './object-format';
 import { TAG_FINAL, TAG_MESSAGE, secretstreamSync, type StreamState } from './secretstream';
 import { loadSodium, sodiumSync } from './sodium';
 
@@ -12,10 +14,10 @@ import { loadSodium, sodiumSync } from './sodium';
  *
  * Jobs (crypto-worker-protocol.ts):
  * - init / update / final: BLAKE2b-256 of bytes in a ring slot (or a transferred copy): a source's record.
- * - open / frames / verified: reading a vault object: decrypt every frame (the rules of
- *   ObjectOpener.openChunk). For verification ('digest') only the xxh64 of the plaintext goes back; for
- *   streamObject ('plaintext') each authenticated batch's plaintext is written back into its ring slot, so
- *   the thread that reads the file and feeds ffmpeg does not also run the cipher.
+ * - read / give: reading a vault object: this thread reads the file and decrypts every frame (the rules
+ *   of ObjectOpener.openChunk). For verification ('digest') only the xxh64 of the plaintext goes back; for
+ *   streamObject ('plaintext') each authenticated batch's plaintext goes back in a transferred buffer, so
+ *   the thread that feeds ffmpeg or writes an export neither reads the object nor runs the cipher.
  * - seal-open / seal: the write side of an object, which also takes the xxh64 of the plaintext (sent back
  *   with the final frame's reply): what the verification read must give back. The FILE KEY IS DRAWN HERE
  *   and never leaves this thread: the caller sends the header skeleton, the recipients' public keys and the
@@ -25,9 +27,10 @@ import { loadSodium, sodiumSync } from './sodium';
  *   over it in the same slot (they are longer, so they cover every plaintext byte).
  * - drop: forget a job (error paths), wiping a secretstream state if it has one.
  *
- * Ring slots live in SharedArrayBuffers, which N-API (sodium-native) cannot take, so a slot is copied into
- * this thread's `input` scratch (one memcpy per MiB) and frames are computed into `output`. Both scratch
- * areas hold plaintext for the duration of one message and are zeroed before the reply goes out.
+ * Ring slots (hashing, sealing) live in SharedArrayBuffers, which N-API (sodium-native) cannot take, so a
+ * slot is copied into this thread's `input` scratch (one memcpy per MiB) and frames are computed into
+ * `output`. Both scratch areas hold plaintext for the duration of one message and are zeroed before the
+ * reply goes out. Reads need no ring: their bytes come from the file into this thread's own buffers.
  *
  * Why xxh64 and not BLAKE2b for objects: the AEAD already authenticates every frame under a key only this
  * vault holds, so a read-back that decrypts has proven the bytes are the ones sealed, against tampering as
@@ -43,8 +46,15 @@ interface Job {
   ad?: Uint8Array;
   xxh?: ReturnType<XXHashAPI['create64']>;
   finished?: boolean;
-  /** A 'plaintext' read: each batch's plaintext goes back to its slot. */
+  /** A 'plaintext' read: each batch's plaintext goes to the caller in a transferred buffer. */
   returnsPlaintext?: boolean;
+  /** A plaintext read: batches it may still post before the caller gives one back ('give'). */
+  credit?: number;
+  /** A plaintext read's output buffers given back by the caller, to fill again, and the read waiting. */
+  free?: Uint8Array[];
+  waiting?: Array<() => void>;
+  /** Dropped by the caller (or failed): a read in progress stops at its next step. */
+  dropped?: boolean;
 }
 
 const port = parentPort;
@@ -83,6 +93,9 @@ const forget = (id: number): void => {
   const job = jobs.get(id);
   jobs.delete(id);
   if (!job) return;
+  job.dropped = true;
+  for (const buffer of job.free?.splice(0) ?? []) buffer.fill(0); // plaintext of earlier batches
+  for (const wake of job.waiting?.splice(0) ?? []) wake();
   if (job.stream !== undefined) secretstream().wipe(job.stream); // the stream state holds the stream key
   job.blake?.drop();
   if (job.xxh) wipeXxhInput();
@@ -102,36 +115,110 @@ const slotCopy = (job: Job, slot: number, slotBytes: number, length: number): Ui
   return input.subarray(0, length);
 };
 
-function openFrames(m: Extract<WorkerJob, { op: 'frames' }>): void {
-  const job = need(m.id);
-  const frames = slotCopy(job, m.slot, m.slotBytes, m.length);
-  output = grown(output, m.slotBytes);
-  let plain = 0; // plaintext bytes of this batch in `output`
-  try {
-    for (let off = 0; off < m.length; ) {
-      const n = Math.min(m.frameBytes, m.length - off);
-      if (job.finished) throw new Error('bytes after TAG_FINAL');
-      if (n < m.abytes) throw new Error('bad frame length');
-      // A digest read reuses the start of `output` for every frame; a plaintext read lays them end to end.
-      const into = output.subarray(job.returnsPlaintext ? plain : 0, (job.returnsPlaintext ? plain : 0) + n - m.abytes);
-      const tag = secretstream().pullInto(job.stream!, into, frames.subarray(off, off + n), job.ad!);
-      if (tag < 0) throw new Error('frame failed authentication');
-      if (job.xxh) xxhUpdate(job, into);
-      const final = tag === TAG_FINAL;
-      const remainingAfter = m.length - off - n + m.after;
-      const ok = final ? remainingAfter === 0 : tag === TAG_MESSAGE && n === m.frameBytes;
-      if (!ok) throw new Error(final ? 'bytes after the final frame' : 'short or unexpected frame');
-      if (final) job.finished = true;
-      if (job.returnsPlaintext) plain += n - m.abytes;
-      off += n;
-    }
-    // Only a batch whose every frame authenticated reaches the caller; the plaintext is shorter than the
-    // frames it came from, so it fits where they were.
-    if (job.returnsPlaintext) copyBytes(new Uint8Array(job.ring!, m.slot * m.slotBytes, m.slotBytes), output.subarray(0, plain), 0);
-  } finally {
-    output.fill(0, 0, m.slotBytes); // decrypted plaintext
+/** A read's frames failed a rule of the format (as opposed to the file failing to read). */
+class Damaged extends Error {}
+
+/**
+ * Decrypts the frames of one batch into `out` (laid end to end; a digest read reuses the start of `out`
+ * for every frame) with the rules of ObjectOpener.openChunk: every frame authenticates with the header MAC
+ * as AD, a non-final frame is full-size and TAG_MESSAGE, TAG_FINAL comes on the last frame and nothing
+ * after it. Returns the plaintext bytes laid in `out`.
+ */
+function openBatch(job: Job, frames: Uint8Array, out: Uint8Array, after: number): number {
+  let plain = 0;
+  for (let off = 0; off < frames.length; ) {
+    const n = Math.min(FRAME_SIZE, frames.length - off);
+    if (job.finished) throw new Damaged('bytes after TAG_FINAL');
+    if (n < ABYTES) throw new Damaged('bad frame length');
+    const into = out.subarray(job.returnsPlaintext ? plain : 0, (job.returnsPlaintext ? plain : 0) + n - ABYTES);
+    const tag = secretstream().pullInto(job.stream!, into, frames.subarray(off, off + n), job.ad!);
+    if (tag < 0) throw new Damaged('frame failed authentication');
+    if (job.xxh) xxhUpdate(job, into);
+    const final = tag === TAG_FINAL;
+    const ok = final ? frames.length - off - n + after === 0 : tag === TAG_MESSAGE && n === FRAME_SIZE;
+    if (!ok) throw new Damaged(final ? 'bytes after the final frame' : 'short or unexpected frame');
+    if (final) job.finished = true;
+    if (job.returnsPlaintext) plain += n - ABYTES;
+    off += n;
   }
-  reply(job.returnsPlaintext ? { id: m.id, slot: m.slot, plain } : { id: m.id, slot: m.slot, acked: 0 });
+  return plain;
+}
+
+/**
+ * A read job ('read'): this thread reads the object file itself (past the page cache where it can,
+ * direct-io.ts, with the next read ahead while this one decrypts) and decrypts straight from the read
+ * buffer into an output buffer, a batch at a time: no copy through shared memory on either side. A
+ * 'plaintext' batch is posted only once every frame in it authenticated, and its buffer is transferred,
+ * not copied; at most `depth` are out at once. The caller gives each back ('give') once done with it, or
+ * keeps it and only leaves room for another, which this thread then makes anew.
+ */
+async function readObject(m: Extract<WorkerJob, { op: 'read' }>): Promise<void> {
+  const returnsPlaintext = m.mode === 'plaintext';
+  const job: Job = { ad: m.ad, finished: false, returnsPlaintext, credit: m.depth, free: [], waiting: [], ...(returnsPlaintext ? {} : { xxh: xxh.create64() }) };
+  jobs.set(m.id, job);
+  const readBytes = FRAME_SIZE * m.readFrames;
+  const batchBytes = FRAME_SIZE * m.batchFrames;
+  const batchPlain = CHUNK_SIZE * m.batchFrames;
+  let reader: SequentialReader | undefined;
+  /** Where the next batch's plaintext goes, once the caller leaves room for it; undefined once dropped. */
+  const outputBuffer = async (): Promise<Uint8Array | undefined> => {
+    if (!returnsPlaintext) {
+      output = grown(output, batchPlain);
+      return output;
+    }
+    while (job.credit === 0 && !job.dropped) await new Promise<void>((resolve) => job.waiting!.push(resolve));
+    if (job.dropped) return undefined;
+    job.credit! -= 1;
+    return job.free!.pop() ?? new Uint8Array(batchPlain);
+  };
+  try {
+    job.stream = secretstream().initPull(m.streamHeader, m.key);
+    sodiumSync().memzero(m.key); // this thread's copy of the stream key; it now lives only in the state
+    const meta = secretstream().pull(job.stream, m.meta, m.ad);
+    if (!meta || meta.tag !== TAG_MESSAGE) throw new Damaged('metadata frame');
+    meta.message.fill(0);
+    reader = await openSequentialReader(m.file);
+    for (let at = m.start; at < m.size; ) {
+      const n = Math.min(readBytes, m.size - at);
+      const frames = await reader.read(n, at); // valid until the next read
+      if (job.dropped) return;
+      if (frames.length < n) throw new Damaged('truncated object');
+      for (let batch = 0; batch < n; batch += batchBytes) {
+        const end = Math.min(n, batch + batchBytes);
+        const out = await outputBuffer();
+        if (!out) return; // dropped while waiting
+        let plain: number;
+        try {
+          plain = openBatch(job, frames.subarray(batch, end), out, m.size - at - end);
+        } catch (error) {
+          out.fill(0);
+          throw error;
+        }
+        if (returnsPlaintext) reply({ id: m.id, plain, buffer: out.buffer as ArrayBuffer }, [out.buffer as ArrayBuffer]);
+        else {
+          out.fill(0, 0, CHUNK_SIZE); // a digest read decrypts every frame into the start of `output`
+          reply({ id: m.id, acked: end - batch });
+        }
+      }
+      at += n;
+    }
+    if (!job.finished) throw new Damaged('stream ends without TAG_FINAL');
+    // The file may have grown since the caller's stat(): anything after TAG_FINAL is an attack or damage.
+    if ((await reader.read(1, m.size)).length !== 0) throw new Damaged('bytes after TAG_FINAL');
+    if (job.dropped) return;
+    const digest = job.xxh ? xxhHex(job) : ''; // a plaintext read only confirms TAG_FINAL was the last frame
+    forget(m.id);
+    reply({ id: m.id, digest });
+  } catch (error) {
+    if (job.dropped) return;
+    forget(m.id);
+    const errno = (error as NodeJS.ErrnoException).code;
+    reply({ id: m.id, error: error instanceof Error ? error.message : String(error), errorKind: error instanceof Damaged ? 'integrity' : 'io', ...(errno ? { errno } : {}) });
+  } finally {
+    if (!returnsPlaintext) output.fill(0, 0, Math.min(output.length, CHUNK_SIZE));
+    if (job.stream === undefined) sodiumSync().memzero(m.key); // initPull failed before it took the key
+    await reader?.close();
+  }
 }
 
 function sealOpen(m: Extract<WorkerJob, { op: 'seal-open' }>): void {
@@ -209,26 +296,18 @@ function handle(m: WorkerJob): void {
         reply({ id: m.id, digest });
         break;
       }
-      case 'open': {
-        // Verification read of a vault object: the same checks as ObjectOpener, then xxh64 of the plaintext.
-        const stream = secretstream().initPull(m.streamHeader, m.key);
-        sodiumSync().memzero(m.key); // this thread's copy of the stream key; it now lives only in the state
-        const returnsPlaintext = m.mode === 'plaintext';
-        jobs.set(m.id, { stream, ad: m.ad, ring: m.ring, finished: false, returnsPlaintext, ...(returnsPlaintext ? {} : { xxh: xxh.create64() }) });
-        const meta = secretstream().pull(stream, m.meta, m.ad);
-        if (!meta || meta.tag !== TAG_MESSAGE) throw new Error('metadata frame');
-        meta.message.fill(0);
+      case 'read':
+        void readObject(m);
         break;
-      }
-      case 'frames':
-        openFrames(m);
-        break;
-      case 'verified': {
-        const job = need(m.id);
-        if (!job.finished) throw new Error('stream ends without TAG_FINAL'); // forget() wipes the state
-        const digest = job.xxh ? xxhHex(job) : ''; // a plaintext read only confirms TAG_FINAL was seen
-        forget(m.id);
-        reply({ id: m.id, digest });
+      case 'give': {
+        const job = jobs.get(m.id);
+        if (!job?.free) {
+          if (m.buffer) new Uint8Array(m.buffer).fill(0); // the read ended or failed meanwhile: nothing of it stays here
+          break;
+        }
+        if (m.buffer) job.free.push(new Uint8Array(m.buffer));
+        job.credit! += 1;
+        for (const wake of job.waiting!.splice(0)) wake();
         break;
       }
       case 'seal-open':

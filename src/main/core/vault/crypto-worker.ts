@@ -3,7 +3,7 @@ import { SafehouseError } from '../../../shared/errors';
 import { copyBytes } from './byte-copy';
 import type { WorkerJob, WorkerReply } from './crypto-worker-protocol';
 import startCryptoWorker from './crypto-worker-thread?nodeWorker';
-import { ABYTES, FRAME_SIZE } from './object-format';
+import { FRAME_SIZE } from './object-format';
 
 /**
  * Hashing, sealing and the verification decrypt of vault objects on two worker threads, off the thread that
@@ -20,7 +20,8 @@ import { ABYTES, FRAME_SIZE } from './object-format';
  * (When no slot is free — one huge update — the rest is sent as a transferred copy.) Idle for a while,
  * the worker exits.
  *
- * Sealing (object-seal.ts) uses the same lanes and rings. The worker's code is crypto-worker-thread.ts, an
+ * Sealing (object-seal.ts) uses the same lanes and rings; reading (object-read.ts) the same lanes, but the
+ * worker reads the file itself and hands plaintext back in transferred buffers. The worker's code is crypto-worker-thread.ts, an
  * entry of its own: electron-vite builds `?nodeWorker` imports for the app and the CLI, and
  * tests/setup/node-worker-plugin.mjs does the same for vitest and the benchmarks.
  */
@@ -28,9 +29,9 @@ const MAX_IN_FLIGHT = 16 * 1024 * 1024;
 const SLOT_BYTES = 1024 * 1024;
 export const SLOTS = 3;
 /**
- * Frames per slot of an object job (sealing, verification, streaming reads): ~3 MiB batches, one O_DIRECT
- * transfer each (within direct-io's 4 MiB buffers), so the two messages per batch cost little next to the
- * cipher (16-frame batches spent ~0.3 CPU-s per GB in postMessage alone).
+ * Frames per slot of a sealing job: ~3 MiB batches, one O_DIRECT transfer each (within direct-io's 4 MiB
+ * buffers), so the two messages per batch cost little next to the cipher (16-frame batches spent ~0.3 CPU-s
+ * per GB in postMessage alone).
  */
 export const FRAMES_PER_SLOT = 48;
 export const FRAME_SLOT_BYTES = FRAME_SIZE * FRAMES_PER_SLOT;
@@ -68,9 +69,16 @@ export type { WorkerReply };
 
 let nextId = 1;
 
+/** A worker's error as the caller sees it: damage is INTEGRITY, a file that cannot be read keeps its errno. */
+function workerError(message: WorkerReply): Error {
+  if (message.errorKind === 'integrity') return new SafehouseError('INTEGRITY', undefined, { cause: new Error(message.error) });
+  if (message.errorKind === 'io') return Object.assign(new Error(message.error), message.errno ? { code: message.errno } : {});
+  return new SafehouseError('INTERNAL', `crypto worker: ${message.error}`);
+}
+
 /**
- * One worker thread and the jobs open on it. Two lanes, so two files' verification reads (decrypt + hash,
- * the busiest worker job) run on both cores at once; a job goes to the lane with fewer open jobs.
+ * One worker thread and the jobs open on it. Two lanes, so two files' verification reads (read, decrypt and
+ * hash, the busiest worker job) run on both cores at once; a job goes to the lane with fewer open jobs.
  */
 class Lane {
   worker: Worker | null = null;
@@ -106,9 +114,12 @@ class Lane {
     const started = startCryptoWorker({});
     started.on('message', (message: WorkerReply) => {
       const pending = this.open.get(message.id);
-      if (!pending) return;
+      if (!pending) {
+        if (message.buffer) new Uint8Array(message.buffer).fill(0); // a dropped read's last plaintext
+        return;
+      }
       if (message.error !== undefined) {
-        const error = new SafehouseError('INTERNAL', `crypto worker: ${message.error}`);
+        const error = workerError(message);
         pending.failed = error;
         pending.rejectDigest?.(error);
         for (const wake of pending.waiters.splice(0)) wake();
@@ -265,59 +276,3 @@ export function createOffThreadBlake2b(): OffThreadBlake2b {
   };
 }
 
-
-export interface OffThreadObjectDigest {
-  /** Whole frames only (a multiple of FRAME_SIZE, except the object's last batch); `after` = bytes that follow. */
-  frames(bytes: Uint8Array, after: number): void;
-  flowing(): Promise<void>;
-  /** xxh64 (16 hex digits) of the plaintext; rejects (INTEGRITY) if any frame failed or TAG_FINAL was missing. */
-  digest(): Promise<string>;
-  discard(): void;
-}
-
-/**
- * Decrypts and checksums one vault object's content on the worker, for verification (step 7): the plaintext
- * never comes back to this thread, only its xxh64. The frame rules are ObjectOpener.openChunk's
- * (every frame authenticated with the header MAC as AD; a non-final frame full-size and TAG_MESSAGE;
- * TAG_FINAL on the last frame and nothing after it). The stream key is copied to the worker, which wipes
- * it once the secretstream state is set up; the caller wipes its own copy right after this returns.
- */
-export function createOffThreadObjectDigest(opened: { streamHeader: Uint8Array; streamKey: Uint8Array; mac: Uint8Array; metaFrame: Uint8Array }): OffThreadObjectDigest {
-  const ring = takeRing();
-  const pending: Pending = { inFlight: 0, free: Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i), waiters: [], release: () => giveRing(ring) };
-  const { id, lane } = openJob(pending);
-  lane.post({ op: 'open', id, ring, streamHeader: opened.streamHeader, key: opened.streamKey, ad: opened.mac, meta: opened.metaFrame, mode: 'digest' });
-  let done = false;
-  const toIntegrity = (error: Error) => new SafehouseError('INTEGRITY', undefined, { cause: new Error(error.message.replace(/^crypto worker: /, '')) });
-  return {
-    frames(bytes, after) {
-      if (pending.failed) throw toIntegrity(pending.failed);
-      if (bytes.length > FRAME_SLOT_BYTES) throw new SafehouseError('INTERNAL', 'too many frames in one batch');
-      const slot = pending.free.pop();
-      if (slot === undefined) throw new SafehouseError('INTERNAL', 'frames() called without awaiting flowing()');
-      copyBytes(new Uint8Array(ring, slot * FRAME_SLOT_BYTES, bytes.length), bytes, 0);
-      lane.post({ op: 'frames', id, slot, slotBytes: FRAME_SLOT_BYTES, length: bytes.length, after, frameBytes: FRAME_SIZE, abytes: ABYTES });
-    },
-    flowing() {
-      if (pending.failed) return Promise.reject(toIntegrity(pending.failed));
-      if (pending.free.length > 0) return Promise.resolve();
-      return new Promise<void>((resolve) => pending.waiters.push(resolve)).then(() => {
-        if (pending.failed) throw toIntegrity(pending.failed);
-      });
-    },
-    digest() {
-      if (pending.failed) return Promise.reject(toIntegrity(pending.failed));
-      done = true;
-      return new Promise<string>((resolve, reject) => {
-        pending.resolveDigest = resolve;
-        pending.rejectDigest = (error) => reject(toIntegrity(error));
-        lane.post({ op: 'verified', id });
-      });
-    },
-    discard() {
-      if (done) return;
-      done = true;
-      lane.forget(id); // the ring is not pooled again: the worker may still read queued slots
-    },
-  };
-}

@@ -4,12 +4,11 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SafehouseError } from '../../../shared/errors';
 import type { ClassKeyPair, KeyClass } from './keys';
-import { FRAMES_PER_SLOT, createOffThreadObjectDigest } from './crypto-worker';
-import { createAppendFile, openSequentialReader, type SequentialReader } from './direct-io';
-import { createOffThreadOpener, type OffThreadOpener } from './object-read';
+import { createAppendFile } from './direct-io';
+import { digestOffThread, startOffThreadRead, type OffThreadReader } from './object-read';
 import { createOffThreadSealer, type OffThreadSealer } from './object-seal';
 import {
-  ABYTES, FRAME_SIZE, ObjectOpener, headerLength, integrity, parseHeader, unsealStreamKey,
+  ABYTES, ObjectOpener, headerLength, integrity, parseHeader, unsealStreamKey,
   type ParsedHeader,
 } from './object-format';
 import { sodiumSync } from './sodium';
@@ -153,11 +152,11 @@ export class ObjectStore {
   }
 
   /**
-   * Opens an object file and reads what precedes its content frames: the header (whose MAC'd id must be
-   * this file's name: the swap/rename defence) and the still-encrypted metadata frame. The caller owns
-   * the returned handle; it is closed here only if reading the head fails.
+   * Reads what precedes an object's content frames: the header (whose MAC'd id must be this file's name:
+   * the swap/rename defence), the still-encrypted metadata frame, and the file's size. The content frames
+   * are read by a crypto worker (object-read.ts), which opens the file itself.
    */
-  private async openHead(id: string): Promise<{ fh: FileHandle; size: number; header: ParsedHeader; metaFrame: Buffer; start: number }> {
+  private async readHead(id: string): Promise<{ size: number; header: ParsedHeader; metaFrame: Buffer; start: number }> {
     this.guard();
     let fh: FileHandle;
     try {
@@ -174,10 +173,9 @@ export class ObjectStore {
       if (header.id !== id) throw integrity('object id does not match its file name');
       const metaLen = ObjectOpener.metaLength(await readExactly(fh, small, 4, hlen));
       const metaFrame = Buffer.from(await readExactly(fh, Buffer.alloc(metaLen), metaLen, hlen + 4));
-      return { fh, size, header, metaFrame, start: hlen + 4 + metaLen };
-    } catch (error) {
+      return { size, header, metaFrame, start: hlen + 4 + metaLen };
+    } finally {
       await fh.close();
-      throw error;
     }
   }
 
@@ -187,118 +185,66 @@ export class ObjectStore {
    * how many content bytes follow. Throws INTEGRITY or OBJECT_NOT_FOUND.
    */
   async inspect(id: string): Promise<{ header: ParsedHeader; fileSize: number; contentBytes: number }> {
-    const { fh, size, header, start } = await this.openHead(id);
-    await fh.close();
+    const { size, header, start } = await this.readHead(id);
     return { header, fileSize: size, contentBytes: size - start };
   }
 
-  /** Opens, checks and returns the metadata plus a generator over authenticated content chunks. */
   /**
-   * With `borrow`, each chunk is a view into the reader's shared memory, valid only until the next chunk
-   * is asked for: for consumers that are done with a chunk (written out, hashed) before they ask for the
-   * next, it saves allocating and collecting a Buffer per ~3 MiB.
+   * Opens, checks and returns the metadata plus a generator over authenticated content chunks, read and
+   * decrypted on a crypto worker (object-read.ts). Each chunk is the buffer the worker decrypted into,
+   * the caller's to keep; with `borrow`, it is valid only until the next chunk is asked for, and then goes
+   * back to the worker: for consumers that are done with a chunk (written out, hashed) before they ask for
+   * the next, it saves allocating and collecting a buffer per 1.3 MiB batch.
    */
   async open(id: string, keyPairFor: KeyPairFor, options: { borrow?: boolean } = {}): Promise<{ header: ParsedHeader; meta: Record<string, unknown>; contentBytes: number; chunks: AsyncGenerator<Uint8Array>; close: () => Promise<void> }> {
-    const { fh, size, header, metaFrame, start } = await this.openHead(id);
-    let reader: SequentialReader | undefined;
+    const { size, header, metaFrame, start } = await this.readHead(id);
+    const file = this.pathFor(id);
+    const keyPair = keyPairFor(header.cls);
+    const meta = new ObjectOpener(header, keyPair).openMeta(metaFrame);
+    const guard = this.guard;
+    let job: OffThreadReader | undefined;
     let closed = false;
     const close = async (): Promise<void> => {
-      await reader?.close(); // idempotent, and the reader may be opened after an early close()
-      if (closed) return;
       closed = true;
-      await fh.close();
+      job?.discard(); // a read stopped early: the worker stops and wipes its state
     };
-    try {
-      const file = this.pathFor(id);
-      const keyPair = keyPairFor(header.cls);
-      const meta = new ObjectOpener(header, keyPair).openMeta(metaFrame);
-      const guard = this.guard;
-      async function* chunks(): AsyncGenerator<Uint8Array> {
-        let job: OffThreadOpener | undefined;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      try {
+        if (closed) return;
+        if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
+        // Started on the first read (objectMeta only needs the head). A batch's plaintext comes out only
+        // once every frame in it authenticated; the end only once TAG_FINAL was the last frame.
+        const { streamKey, mac } = unsealStreamKey(header, keyPair);
         try {
-          if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
-          // Opened on the first read (objectMeta only needs the head), past the page cache where the
-          // filesystem allows (direct-io.ts), as the object was written.
-          const content = (reader = await openSequentialReader(file));
-          const { streamKey, mac } = unsealStreamKey(header, keyPair);
-          try {
-            job = createOffThreadOpener({ streamHeader: header.streamHeader, streamKey, mac, metaFrame });
-          } finally {
-            sodiumSync().memzero(streamKey); // the worker got its own copy and wipes it
-          }
-          // This thread reads ~1 MiB batches of frames (sizes from the stat()ed length; a shorter file fails
-          // as truncated) and hands them to the worker, up to one per ring slot ahead; the worker checks
-          // and decrypts each frame (object-read.ts) while the next batch is read and the last one is
-          // consumed. A batch's plaintext is yielded only once every frame in it authenticated.
-          let at = start;
-          while (at < size || job.queued > 0) {
-            while (at < size && job.canTake) {
-              guard();
-              const n = Math.min(FRAME_SIZE * FRAMES_PER_SLOT, size - at);
-              const batch = await content.read(n, at); // valid until the next read: frames() copies it
-              if (batch.length < n) throw integrity('truncated object');
-              job.frames(batch, size - at - n);
-              at += n;
-            }
-            yield await job.next(options.borrow);
-          }
-          await job.end(); // TAG_FINAL was the last frame
-          // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
-          if ((await content.read(1, size)).length !== 0) throw integrity('bytes after TAG_FINAL');
+          job = startOffThreadRead({ file, start, size, streamHeader: header.streamHeader, streamKey, mac, metaFrame }, guard);
         } finally {
-          job?.discard();
-          await close();
+          sodiumSync().memzero(streamKey); // the worker got its own copy and wipes it
         }
+        for (let chunk = await job.next(options.borrow); chunk; chunk = await job.next(options.borrow)) yield chunk;
+      } finally {
+        job?.discard();
       }
-      return { header, meta, contentBytes: size - start, chunks: chunks(), close };
-    } catch (error) {
-      await close();
-      throw error;
     }
+    return { header, meta, contentBytes: size - start, chunks: chunks(), close };
   }
 
   /**
    * xxh64 of an object's authenticated plaintext, for verification: the same checks as open() plus
-   * reading every frame, but the decryption and checksum run on the crypto worker (crypto-worker.ts) and no
-   * plaintext comes back. Throws INTEGRITY on any failed frame, a missing TAG_FINAL or trailing bytes.
-   * The frames are read past the page cache where the filesystem allows (direct-io.ts): from the disk.
+   * reading every frame, but the reading, decryption and checksum run on a crypto worker (object-read.ts)
+   * and no plaintext comes back. Throws INTEGRITY on any failed frame, a missing TAG_FINAL or trailing
+   * bytes. The frames are read past the page cache where the filesystem allows (direct-io.ts): from the disk.
    */
   async digestContent(id: string, keyPairFor: KeyPairFor): Promise<string> {
-    const { fh, size, header, metaFrame, start } = await this.openHead(id);
-    let reader;
+    const { size, header, metaFrame, start } = await this.readHead(id);
+    if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
+    const { streamKey, mac } = unsealStreamKey(header, keyPairFor(header.cls));
+    let digest: Promise<string>;
     try {
-      if (size - start < ABYTES) throw integrity('stream ends without TAG_FINAL');
-      const { streamKey, mac } = unsealStreamKey(header, keyPairFor(header.cls));
-      let job;
-      try {
-        job = createOffThreadObjectDigest({ streamHeader: header.streamHeader, streamKey, mac, metaFrame });
-      } finally {
-        sodiumSync().memzero(streamKey); // the worker got its own copy and wipes it
-      }
-      try {
-        reader = await openSequentialReader(this.pathFor(id));
-        const batch = FRAME_SIZE * FRAMES_PER_SLOT; // one ring slot of the crypto worker per read
-        for (let at = start; at < size; ) {
-          this.guard();
-          const n = Math.min(batch, size - at);
-          await job.flowing();
-          const frames = await reader.read(n, at);
-          if (frames.length < n) throw integrity('truncated object');
-          job.frames(frames, size - at - n);
-          at += n;
-        }
-        const digest = await job.digest();
-        // The file may have grown since stat(): anything after TAG_FINAL is an attack or damage.
-        if ((await reader.read(1, size)).length !== 0) throw integrity('bytes after TAG_FINAL');
-        return digest;
-      } catch (error) {
-        job.discard();
-        throw error;
-      }
+      digest = digestOffThread({ file: this.pathFor(id), start, size, streamHeader: header.streamHeader, streamKey, mac, metaFrame }, this.guard);
     } finally {
-      await reader?.close();
-      await fh.close();
+      sodiumSync().memzero(streamKey); // the worker got its own copy and wipes it
     }
+    return digest;
   }
 
   async delete(id: string): Promise<void> {
