@@ -38,7 +38,10 @@ it('a real name, contact and notes with a unique marker are nowhere on disk in c
   vault.lock();
 
   const { hits, scanned } = await findMarkerOnDisk(marker, [dir], startedAt);
-  expect(scanned).toBeGreaterThan(3);
+  // At least every file of the vault was read (how many temp files other tests leave meanwhile varies).
+  const vaultFiles = (await fs.readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  expect(vaultFiles.map((entry) => entry.name)).toEqual(expect.arrayContaining(['vault.json', 'catalog.db']));
+  expect(scanned).toBeGreaterThanOrEqual(vaultFiles.length);
   expect(hits).toEqual([]);
   const control = path.join(root, 'control.bin');
   await fs.writeFile(control, Buffer.from(`x${marker}x`, 'utf16le'));
