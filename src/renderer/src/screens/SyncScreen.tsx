@@ -3,6 +3,7 @@ import type { SafehouseErrorShape } from '../../../shared/errors';
 import type { DeviceStatus, SyncProgress, SyncPullResult, SyncPushResult } from '../../../shared/model';
 import { Dialog } from '../components/Dialog';
 import { EmptyState, ErrorNotice } from '../components/EmptyState';
+import { FingerprintCheck } from '../components/FingerprintCheck';
 import { ProgressBar } from '../components/ProgressBar';
 import { plural, visibleName } from '../format';
 import { useApp } from '../navigation';
@@ -456,15 +457,7 @@ function EnrollForm({ onEnrolled }: { onEnrolled: () => void }) {
         </label>
         {card.trim() !== '' &&
           (fingerprint ? (
-            <>
-              <p>
-                Fingerprint: <strong className="mono fingerprint">{fingerprint}</strong>
-              </p>
-              <label className="check">
-                <input type="checkbox" checked={compared} onChange={(event) => setCompared(event.target.checked)} />
-                I read this fingerprint with the crew over a phone call or in person, and it matches.
-              </label>
-            </>
+            <FingerprintCheck fingerprint={fingerprint} withWhom="the crew" compared={compared} onCompared={setCompared} />
           ) : (
             <ErrorNotice message="This does not look like a laptop’s card. Paste the whole card, from the first { to the last }." />
           ))}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PanicResult, VaultKind, VaultStatus, VaultSummary } from '../../../shared/model';
 import { ErrorNotice } from '../components/EmptyState';
+import { FingerprintCheck } from '../components/FingerprintCheck';
 import { passphraseStrength } from '../passphrase-strength';
 import { claimedFingerprint } from '../recipient-card';
 import { callCore } from '../safehouse';
@@ -121,15 +122,7 @@ export function VaultScreen({ status, panicked = null, onUnlocked }: { status: V
                 </label>
                 {hqCard.trim() !== '' &&
                   (fingerprint ? (
-                    <>
-                      <p>
-                        Fingerprint: <strong className="mono fingerprint">{fingerprint}</strong>
-                      </p>
-                      <label className="check">
-                        <input type="checkbox" checked={comparedFingerprint} onChange={(event) => setComparedFingerprint(event.target.checked)} />
-                        I read this fingerprint with HQ over a phone call or in person, and it matches.
-                      </label>
-                    </>
+                    <FingerprintCheck fingerprint={fingerprint} withWhom="HQ" compared={comparedFingerprint} onCompared={setComparedFingerprint} />
                   ) : (
                     <ErrorNotice message="This does not look like a recipient card. Paste the whole card HQ sent, from the first { to the last }." />
                   ))}
