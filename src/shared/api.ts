@@ -288,7 +288,9 @@ export const calls = {
   ),
   // who appears where: proposals from face descriptors (HQ), decided by a person
   'faces.proposals': call<FaceProposal[]>()(
-    z.object({ subjectId: idInput.optional(), states: z.array(z.enum(['pending', 'accepted', 'rejected'])).min(1).max(3).optional() }).strict(),
+    z
+      .object({ subjectId: idInput.optional(), clipId: idInput.optional(), states: z.array(z.enum(['pending', 'accepted', 'rejected'])).min(1).max(3).optional() })
+      .strict(),
   ),
   'faces.decide': call<FaceProposal[]>()(
     z.object({ proposalIds: z.array(proposalIdInput).min(1).max(10_000), decision: z.enum(['accept', 'reject']) }).strict(),

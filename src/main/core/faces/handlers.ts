@@ -36,7 +36,8 @@ export function faceHandlers(context: CoreContext): HandlerMap {
     'faces.deleteTrack': async ({ clipId, trackId }) => deleteTrack(requireVault(), clipId, trackId),
     'faces.adjustTrack': async ({ clipId, trackId, keyframe }) => adjustTrack(requireVault(), clipId, trackId, keyframe),
     'faces.addTrack': async ({ clipId, keyframes }) => addTrack(requireVault(), clipId, keyframes),
-    'faces.proposals': async ({ subjectId, states }) => listProposals(await requireVault().catalog(), { ...(subjectId ? { subjectId } : {}), ...(states ? { states } : {}) }),
+    'faces.proposals': async ({ subjectId, clipId, states }) =>
+      listProposals(await requireVault().catalog(), { ...(subjectId ? { subjectId } : {}), ...(clipId ? { clipId } : {}), ...(states ? { states } : {}) }),
     'faces.decide': async ({ proposalIds, decision }) => decideProposals(requireVault(), proposalIds, decision),
     'faces.groups': async () => unknownGroups(requireVault()),
     'faces.proposalThumbnail': async ({ proposalId, reveal }) => proposalThumbnail(requireVault(), await context.mediaTools(), proposalId, reveal),

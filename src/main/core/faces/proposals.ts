@@ -132,13 +132,24 @@ interface ProposalRow {
   decided_at: string | null;
 }
 
-export async function listProposals(db: CatalogTx, filter: { subjectId?: string; states?: readonly FaceProposalState[] } = {}): Promise<FaceProposal[]> {
+export async function listProposals(
+  db: CatalogTx,
+  filter: { subjectId?: string; clipId?: string; ids?: readonly string[]; states?: readonly FaceProposalState[] } = {},
+): Promise<FaceProposal[]> {
   const states = filter.states ?? ['pending'];
   const where = [`p.state IN (${states.map(() => '?').join(', ')})`];
   const params: string[] = [...states];
   if (filter.subjectId) {
     where.push('p.subject_id = ?');
     params.push(filter.subjectId);
+  }
+  if (filter.clipId) {
+    where.push('p.clip_id = ?');
+    params.push(filter.clipId);
+  }
+  if (filter.ids) {
+    where.push(`p.id IN (${filter.ids.map(() => '?').join(', ')})`);
+    params.push(...filter.ids);
   }
   const rows = await db.all<ProposalRow & { code: string; card_id: string }>(
     `SELECT p.*, c.code, c.card_id FROM face_proposals p JOIN clips c ON c.id = p.clip_id WHERE ${where.join(' AND ')} ORDER BY p.score DESC, c.code, p.id`,
@@ -177,7 +188,7 @@ export async function decideProposals(vault: UnlockedVault, ids: readonly string
   }
   await catalog.transaction((tx) => refreshProposals(vault, tx));
   emitProtectionChanged([...new Set(rows.map((r) => r.clip_id))]);
-  return listProposals(catalog, { states: ['accepted', 'rejected'] }).then((all) => all.filter((p) => ids.includes(p.id)));
+  return listProposals(catalog, { ids, states: ['accepted', 'rejected'] });
 }
 
 /** Unassigned tracks that look like the same person, numbered "unknown person 1, 2 …" (largest first). */

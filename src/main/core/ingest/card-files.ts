@@ -146,9 +146,8 @@ export async function cardVerdictFromScan(
   catalog: Catalog,
   keys: LookupKeys,
   scan: CardScan,
-  damaged?: ReadonlySet<string>,
 ): Promise<WipeVerdict> {
-  const damagedObjectIds = damaged ?? (await recordedDamagedObjects(catalog));
+  const damagedObjectIds = await recordedDamagedObjects(catalog);
   const records = await describeCardFiles(scan, keys);
   const inputs: CardFileVerdictInput[] = [];
   for (const record of records) {

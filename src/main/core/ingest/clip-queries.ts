@@ -3,6 +3,7 @@ import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { evaluateClip } from '../subjects/safety-rules';
 import { loadSafetyInputs, ruleClip, type SafetyInputs } from '../subjects/safety-data';
+import { damagedObjectIds } from '../integrity/object-damage';
 import { cardVerdictFromCatalog } from './card-files';
 
 interface ClipRow {
@@ -92,8 +93,9 @@ export async function listCardLabels(vault: UnlockedVault): Promise<CardLabel[]>
 /** Every card with its safe-to-wipe verdict by the one rule, over the card's file list sealed when its offload started. */
 export async function listCards(vault: UnlockedVault): Promise<CardSummary[]> {
   const catalog = await vault.catalog();
+  const damaged = await damagedObjectIds(catalog); // read once for every card, not once per card
   const summaries: CardSummary[] = [];
-  for (const card of await listCardLabels(vault)) summaries.push({ ...card, ...(await cardVerdictFromCatalog(vault, catalog, card.id)) });
+  for (const card of await listCardLabels(vault)) summaries.push({ ...card, ...(await cardVerdictFromCatalog(vault, catalog, card.id, damaged)) });
   return summaries;
 }
 

@@ -23,9 +23,9 @@ export function SubjectsScreen() {
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!proposalsClipId) return;
-    void callCore('faces.proposals', {}).then((result) => {
+    void callCore('faces.proposals', { clipId: proposalsClipId }).then((result) => {
       if (!result.ok) return setClipProposals([]);
-      const inClip = result.value.filter((p) => p.clipId === proposalsClipId);
+      const inClip = result.value;
       setClipProposals(inClip);
       // Highest score first: the subject the face most looks like opens.
       if (inClip[0]) setSelectedId((current) => current ?? inClip[0]!.subjectId);
