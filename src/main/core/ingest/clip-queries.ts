@@ -2,7 +2,7 @@ import type { CardLabel, CardSummary, Clip, ClipKind, ClipStatus, SafetyCounts, 
 import { SafehouseError } from '../../../shared/errors';
 import type { UnlockedVault } from '../vault/vault';
 import { evaluateClip } from '../subjects/safety-rules';
-import { loadSafetyInputs, ruleClip, type SafetyInputs } from '../subjects/safety-data';
+import { loadRuleSubjects, loadSafetyInputs, ruleClip, type SafetyInputs } from '../subjects/safety-data';
 import { damagedObjectIds } from '../integrity/object-damage';
 import { cardVerdictFromCatalog } from './card-files';
 
@@ -56,7 +56,7 @@ export async function getClip(vault: UnlockedVault, id: string): Promise<Clip> {
   const catalog = await vault.catalog();
   const row = await catalog.get<ClipRow>('SELECT * FROM clips WHERE id = ?', [id]);
   if (!row) throw new SafehouseError('NOT_FOUND', `No clip with id ${id} in this vault.`);
-  return toClip(vault, row, await loadSafetyInputs(vault, catalog, id));
+  return toClip(vault, row, await loadSafetyInputs(vault, catalog, [id]));
 }
 
 interface CardCount {
@@ -173,13 +173,13 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
     where.push('created_at < ?');
     params.push(nextDay(query.to));
   }
-  const inputs = await loadSafetyInputs(vault, catalog);
+  const subjects = await loadRuleSubjects(vault, catalog);
   const search = query.search?.trim().toLowerCase();
   if (search) {
-    // Card labels are sealed and few: opened here and matched in memory. Pseudonyms come with the safety inputs.
+    // Card labels are sealed and few: opened here and matched in memory. Pseudonyms come with the rules' subjects.
     const cards = await catalog.all<{ id: string; label_sealed: Uint8Array | null }>('SELECT id, label_sealed FROM cards');
     const cardIds = cards.filter((card) => card.label_sealed && (vault.openTextIfHeld(card.label_sealed) ?? '').toLowerCase().includes(search)).map((card) => card.id);
-    const subjectIds = [...inputs.subjects.values()].filter((subject) => subject.pseudonym.toLowerCase().includes(search)).map((subject) => subject.id);
+    const subjectIds = [...subjects.values()].filter((subject) => subject.pseudonym.toLowerCase().includes(search)).map((subject) => subject.id);
     const alternatives = ["LOWER(code) LIKE ? ESCAPE '\\'"];
     params.push(`%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
     if (cardIds.length > 0) {
@@ -199,6 +199,8 @@ export async function queryClips(vault: UnlockedVault, query: ClipQuery): Promis
   const order = sort === 'code' ? `code ${direction}` : `${SORT_SQL[sort]} ${direction}, code ${direction}`;
   const total = (await catalog.get<{ n: number }>(`SELECT COUNT(*) AS n FROM clips ${clause}`, params))?.n ?? 0;
   const rows = await catalog.all<ClipRow>(`SELECT * FROM clips ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]);
+  // The rules' inputs of this page's clips only: a page of 100,000 reads 100 clips' appearances and tracks.
+  const inputs = await loadSafetyInputs(vault, catalog, rows.map((row) => row.id), subjects);
   return { total, items: rows.map((row) => toClip(vault, row, inputs)) };
 }
 

@@ -27,7 +27,7 @@ export async function getProtectionPlan(vault: UnlockedVault, clipId: string): P
   const catalog = await vault.catalog();
   const clip = await catalog.get<{ id: string; code: string; status: ClipStatus }>('SELECT id, code, status FROM clips WHERE id = ?', [clipId]);
   if (!clip) throw new SafehouseError('NOT_FOUND', `No clip with id ${clipId} in this vault.`);
-  const inputs = await loadSafetyInputs(vault, catalog, clipId);
+  const inputs = await loadSafetyInputs(vault, catalog, [clipId]);
   const body = planProtection(ruleClip(inputs, clip), inputs.appearances.get(clipId) ?? [], inputs.subjects);
   // Whether the camera timecode may be burned in is part of what a proxy was made under: dropping it makes
   // every proxy stale, so none still shows the time of day after HQ asked for it gone.

@@ -43,18 +43,10 @@ const SUBJECTS_SQL = `
          (SELECT c.state FROM consents c WHERE c.subject_id = s.id ORDER BY c.seq DESC LIMIT 1) AS state
   FROM subjects s`;
 
-export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, clipId?: string): Promise<SafetyInputs> {
-  const catalog = db ?? (await vault.catalog());
-  const subjectRows = await catalog.all<SubjectRow>(SUBJECTS_SQL);
-  const appearanceRows = clipId
-    ? await catalog.all<AppearanceRow>('SELECT * FROM appearances WHERE clip_id = ? ORDER BY created_at, id', [clipId])
-    : await catalog.all<AppearanceRow>('SELECT * FROM appearances ORDER BY created_at, id');
-  const reviewRows = clipId
-    ? await catalog.all<{ clip_id: string }>('SELECT clip_id FROM clip_reviews WHERE no_people = 1 AND clip_id = ?', [clipId])
-    : await catalog.all<{ clip_id: string }>('SELECT clip_id FROM clip_reviews WHERE no_people = 1');
-
+/** The pseudonym, consent state and protection of every subject, as the rules read them. */
+export async function loadRuleSubjects(vault: UnlockedVault, catalog: CatalogTx): Promise<Map<string, RuleSubject>> {
   const subjects = new Map<string, RuleSubject>();
-  for (const row of subjectRows) {
+  for (const row of await catalog.all<SubjectRow>(SUBJECTS_SQL)) {
     subjects.set(row.id, {
       id: row.id,
       pseudonym: vault.openTextIfHeld(row.pseudonym_sealed) ?? '',
@@ -62,6 +54,25 @@ export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, cli
       protection: parseProtection(row.protection_json),
     });
   }
+  return subjects;
+}
+
+/** A WHERE condition on `column` limiting rows to `clipIds`, or no condition for the whole vault. */
+function clipScope(column: string, clipIds: readonly string[] | undefined): { sql: string; params: string[] } {
+  if (!clipIds) return { sql: '1', params: [] };
+  if (clipIds.length === 0) return { sql: '0', params: [] };
+  return { sql: `${column} IN (${clipIds.map(() => '?').join(', ')})`, params: [...clipIds] };
+}
+
+/**
+ * The rules' inputs for the clips named (`clipIds`; the whole vault without it), so a page of a large library
+ * reads only its own appearances and face tracks. `subjects` may be passed when the caller has them already.
+ */
+export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, clipIds?: readonly string[], subjects?: Map<string, RuleSubject>): Promise<SafetyInputs> {
+  const catalog = db ?? (await vault.catalog());
+  const scope = clipScope('clip_id', clipIds);
+  const appearanceRows = await catalog.all<AppearanceRow>(`SELECT * FROM appearances WHERE ${scope.sql} ORDER BY created_at, id`, scope.params);
+  const reviewRows = await catalog.all<{ clip_id: string }>(`SELECT clip_id FROM clip_reviews WHERE no_people = 1 AND ${scope.sql}`, scope.params);
   const appearances = new Map<string, (RuleAppearance & { id: string })[]>();
   for (const row of appearanceRows) {
     const list = appearances.get(row.clip_id) ?? [];
@@ -73,7 +84,12 @@ export async function loadSafetyInputs(vault: UnlockedVault, db?: CatalogTx, cli
     });
     appearances.set(row.clip_id, list);
   }
-  return { subjects, appearances, noPeople: new Set(reviewRows.map((r) => r.clip_id)), faces: await loadFaces(catalog, clipId) };
+  return {
+    subjects: subjects ?? (await loadRuleSubjects(vault, catalog)),
+    appearances,
+    noPeople: new Set(reviewRows.map((r) => r.clip_id)),
+    faces: await loadFaces(catalog, clipIds),
+  };
 }
 
 interface FaceRow {
@@ -88,13 +104,14 @@ interface FaceRow {
  * Each analysed clip's tracks. A track counts as assigned only while the appearance its assignment
  * recorded still exists; otherwise it is an unknown person (covered).
  */
-async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<string, RuleFaces>> {
+async function loadFaces(catalog: CatalogTx, clipIds?: readonly string[]): Promise<Map<string, RuleFaces>> {
+  const scope = clipScope('s.clip_id', clipIds);
   const sql = `
     SELECT s.clip_id, s.confirmed_at, t.keyframes_json, t.confirmed,
            (SELECT COUNT(*) FROM appearances a WHERE a.id = t.appearance_id AND a.clip_id = t.clip_id) AS assigned
     FROM face_scans s LEFT JOIN face_tracks t ON t.clip_id = s.clip_id
-    ${clipId ? 'WHERE s.clip_id = ?' : ''} ORDER BY s.clip_id, t.created_at, t.id`;
-  const rows = await catalog.all<FaceRow>(sql, clipId ? [clipId] : []);
+    WHERE ${scope.sql} ORDER BY s.clip_id, t.created_at, t.id`;
+  const rows = await catalog.all<FaceRow>(sql, scope.params);
   const faces = new Map<string, RuleFaces & { unassigned: RegionKeyframe[][]; assigned?: number }>();
   for (const row of rows) {
     let entry = faces.get(row.clip_id);
@@ -107,9 +124,10 @@ async function loadFaces(catalog: CatalogTx, clipId?: string): Promise<Map<strin
     if (row.assigned) entry.assigned = (entry.assigned ?? 0) + 1;
     else entry.unassigned.push(JSON.parse(row.keyframes_json) as RegionKeyframe[]);
   }
+  const proposedScope = clipScope('clip_id', clipIds);
   const proposed = await catalog.all<{ clip_id: string; n: number }>(
-    `SELECT clip_id, COUNT(*) AS n FROM face_proposals WHERE state = 'pending' ${clipId ? 'AND clip_id = ?' : ''} GROUP BY clip_id`,
-    clipId ? [clipId] : [],
+    `SELECT clip_id, COUNT(*) AS n FROM face_proposals WHERE state = 'pending' AND ${proposedScope.sql} GROUP BY clip_id`,
+    proposedScope.params,
   );
   for (const row of proposed) {
     const entry = faces.get(row.clip_id);

@@ -21,7 +21,7 @@ export async function evaluateClips(vault: UnlockedVault, db?: CatalogTx, clipId
     ? await catalog.all<ClipRow>('SELECT id, code, status, card_id FROM clips WHERE id = ?', [clipId])
     : await catalog.all<ClipRow>('SELECT id, code, status, card_id FROM clips ORDER BY code');
   if (clipId && rows.length === 0) throw new SafehouseError('NOT_FOUND', `No clip with id ${clipId} in this vault.`);
-  const inputs = await loadSafetyInputs(vault, catalog, clipId);
+  const inputs = await loadSafetyInputs(vault, catalog, clipId ? [clipId] : undefined);
   return rows.map((row) => {
     const appearances = inputs.appearances.get(row.id) ?? [];
     const verdict = evaluateClip(ruleClip(inputs, row), appearances, inputs.subjects);
